@@ -1,0 +1,129 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// One list of settings for every Parley target (STYLE.md, "Package and layout").
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .treatAllWarnings(as: .error),
+]
+
+// Reused products, declared once.
+let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let cryptoExtras: Target.Dependency = .product(name: "_CryptoExtras", package: "swift-crypto")
+let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let sqlKit: Target.Dependency = .product(name: "SQLKit", package: "sql-kit")
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
+
+let package = Package(
+    name: "parley",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "parley", targets: ["parley"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Domain values and rules: no sockets, no Foundation.
+        .target(name: "ParleyModel", swiftSettings: swiftSettings),
+        // Configuration file, environment and flag precedence, validation with key paths.
+        .target(
+            name: "ParleyConfig",
+            dependencies: ["ParleyModel", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        // Schema, migrations and queries over SQLite and PostgreSQL.
+        .target(
+            name: "ParleyStore",
+            dependencies: [
+                "ParleyModel", sqlKit, logging, nioCore, nioPosix,
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Scheduling, meeting lifecycle, licence audit, alarms, credentials.
+        .target(
+            name: "ParleyDirector",
+            dependencies: ["ParleyModel", "ParleyStore", logging, metrics, crypto, cryptoExtras],
+            swiftSettings: swiftSettings
+        ),
+        // Hummingbird application: REST API, health, metrics.
+        .target(
+            name: "ParleyWeb",
+            dependencies: [
+                "ParleyModel", "ParleyDirector", hummingbird, logging, metrics,
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Composition root: config -> services -> ServiceGroup; CLI client of the API.
+        .target(
+            name: "ParleyApp",
+            dependencies: [
+                "ParleyModel", "ParleyConfig", "ParleyStore", "ParleyDirector", "ParleyWeb",
+                serviceLifecycle, logging, metrics, asyncHTTPClient, nioCore, nioPosix,
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "parley",
+            dependencies: [
+                "ParleyApp", "ParleyConfig", "ParleyDirector", "ParleyModel", "ParleyWeb",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Fixtures for tests: temporary directories, a real PostgreSQL on a loopback port.
+        .target(
+            name: "ParleyTestSupport",
+            dependencies: ["ParleyModel", "ParleyStore", logging],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ParleyModelTests", dependencies: ["ParleyModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "ParleyConfigTests", dependencies: ["ParleyConfig", "ParleyModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ParleyStoreTests",
+            dependencies: ["ParleyStore", "ParleyModel", "ParleyTestSupport", logging],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ParleyDirectorTests",
+            dependencies: ["ParleyDirector", "ParleyStore", "ParleyModel", "ParleyTestSupport", logging],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ParleyAppTests",
+            dependencies: [
+                "ParleyApp", "ParleyConfig", "ParleyWeb", "ParleyDirector", "ParleyStore", "ParleyModel",
+                "ParleyTestSupport", asyncHTTPClient, logging, nioCore,
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

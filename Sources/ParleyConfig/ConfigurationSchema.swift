@@ -1,0 +1,162 @@
+/// The table of every configuration key and the property it sets.
+///
+/// The order here is the order of `parley config example` and of the reference table.
+enum ConfigurationSchema {
+    typealias Config = ParleyConfiguration
+    static let port = 1...65_535
+
+    /// Keys that hold one value (settable from the file, the environment and flags).
+    static let scalars: [ConfigurationBinding<Config>] = [
+        .text(
+            "data_dir", \Config.dataDirectory, type: .path,
+            "Directory for the SQLite database and other state, relative to the working directory."),
+        .roles(
+            "roles", \Config.roles,
+            "Roles this process runs. In the environment or a flag: comma-separated, e.g. director,web."),
+        .text("system.name", \Config.system.name, "Name of this deployment, shown in the portal, alarms and metrics."),
+        .choice("log.level", \Config.log.level, "Least severe log level written."),
+        .choice("log.format", \Config.log.format, "text: one readable line per event; json: one JSON object per line."),
+        .text(
+            "http.address", \Config.http.address, type: .address,
+            "Address the HTTP and HTTPS listeners bind; 0.0.0.0 for every IPv4 interface, :: for IPv6."),
+        .integer("http.port", \Config.http.port, port, "Port of the HTTP API and portal (web role)."),
+        .optionalText(
+            "http.public_url", \Config.http.publicURL, type: .url, example: "https://meet.example.com",
+            "URL users reach the portal at (e.g. behind a reverse proxy), used in invitations and links."),
+        .integer("https.port", \Config.https.port, port, "Port of the HTTPS API and portal (web role)."),
+        .optionalText(
+            "https.certificate", \Config.https.certificate, type: .filePath, example: "/etc/parley/tls/fullchain.pem",
+            "PEM certificate chain. HTTPS is served only when certificate and private_key are both set."),
+        .optionalText(
+            "https.private_key", \Config.https.privateKey, type: .filePath, example: "/etc/parley/tls/privkey.pem",
+            "PEM private key of the certificate."),
+        .choice(
+            "database.driver", \Config.database.driver,
+            "sqlite: an embedded file (one process); postgres: a server shared by the directors."),
+        .text(
+            "database.sqlite.path", \Config.database.sqlite.path, type: .path,
+            "SQLite database file, relative to data_dir unless absolute."),
+        .text("database.postgres.host", \Config.database.postgres.host, type: .address, "PostgreSQL server host."),
+        .integer("database.postgres.port", \Config.database.postgres.port, port, "PostgreSQL server port."),
+        .text("database.postgres.user", \Config.database.postgres.user, "PostgreSQL user."),
+        .optionalText(
+            "database.postgres.password", \Config.database.postgres.password, secret: true, example: "change-me",
+            "PostgreSQL password; prefer password_file or the environment variable. Not with password_file."),
+        .optionalText(
+            "database.postgres.password_file", \Config.database.postgres.passwordFile, type: .filePath,
+            example: "/etc/parley/postgres-password", "File whose first line is the PostgreSQL password."),
+        .text("database.postgres.database", \Config.database.postgres.database, "PostgreSQL database name."),
+        .choice(
+            "database.postgres.tls", \Config.database.postgres.tls,
+            "disable: plain TCP; require: TLS with a verified server certificate."),
+        .text(
+            "sip.address", \Config.sip.address, type: .address,
+            "Address the SIP listeners bind (node role; bound by a later release)."),
+        .integer("sip.udp_port", \Config.sip.udpPort, port, "SIP over UDP."),
+        .integer("sip.tcp_port", \Config.sip.tcpPort, port, "SIP over TCP."),
+        .integer("sip.tls_port", \Config.sip.tlsPort, port, "SIP over TLS."),
+        .text(
+            "media.address", \Config.media.address, type: .address,
+            "Address the media (RTP/RTCP, STUN) sockets bind (node role; bound by a later release)."),
+        .integer("media.port", \Config.media.port, port, "The single multiplexed UDP media port."),
+        .optionalInteger(
+            "media.port_range.first", \Config.media.portRange.first, port, example: "16384",
+            "First port of an extra UDP media range; set first and last together (an even first port is recommended)."
+        ),
+        .optionalInteger(
+            "media.port_range.last", \Config.media.portRange.last, port, example: "16483",
+            "Last port of the extra UDP media range; greater than first."),
+        .integer("meetings.id_digits", \Config.meetings.idDigits, 4...10, "Digits in generated meeting IDs."),
+        .integer(
+            "meetings.default_duration_minutes", \Config.meetings.defaultDurationMinutes, 2...1440,
+            "Length of a meeting scheduled without an end."),
+        .integer(
+            "licence.audit_window_days", \Config.licence.auditWindowDays, 1...365,
+            "The licence audit counts hosts who created meetings in this many past days."),
+        .integer(
+            "licence.audit_interval_seconds", \Config.licence.auditIntervalSeconds, 10...86_400,
+            "How often the licence audit runs."),
+    ]
+
+    static let site: [ConfigurationBinding<Config.Site>] = [
+        .text("sites[].name", \Config.Site.name, type: .name, required: true, example: "hq", "Site name, unique."),
+        .optionalText("sites[].description", \Config.Site.description, example: "Head office", "Free text for administrators."),
+    ]
+
+    static let node: [ConfigurationBinding<Config.Node>] = [
+        .text("nodes[].name", \Config.Node.name, type: .name, required: true, example: "node-1", "Node name, unique."),
+        .text(
+            "nodes[].site", \Config.Node.site, type: .name, required: true, example: "hq",
+            "The site the node belongs to; must be declared under sites."),
+        .text(
+            "nodes[].address", \Config.Node.address, type: .address, required: true, example: "10.0.1.21",
+            "Host name or IP address directors and web servers reach the node at."),
+        .integer(
+            "nodes[].capacity", \Config.Node.capacity, Config.Limits.nodeCapacity, "Audio ports the node serves."),
+    ]
+
+    static let director: [ConfigurationBinding<Config.Director>] = [
+        .text(
+            "directors[].name", \Config.Director.name, type: .name, required: true, example: "director-1",
+            "Director name, unique."),
+        .text(
+            "directors[].address", \Config.Director.address, type: .address, required: true, example: "10.0.1.11",
+            "Host name or IP address nodes reach the director at."),
+    ]
+
+    /// The lists, read from the file only.
+    static let lists = ["sites", "nodes", "directors"]
+
+    /// What each section holds, for the example's comments.
+    static let sectionSummaries: [String: String] = [
+        "system": "The deployment as a whole.",
+        "log": "Logging.",
+        "http": "Plain HTTP listener of the web role: REST API, portal, health and metrics.",
+        "https": "HTTPS listener of the web role. Relative paths are relative to this file's directory.",
+        "database": "The system of record.",
+        "database.sqlite": "Used when driver is sqlite.",
+        "database.postgres": "Used when driver is postgres.",
+        "sip": "SIP listeners of the node role (parsed and checked now, bound by a later release).",
+        "media": "Media sockets of the node role (parsed and checked now, bound by a later release).",
+        "media.port_range": "Optional extra UDP range for media, e.g. for firewalls that want one port per stream.",
+        "meetings": "Scheduling.",
+        "licence": "Host-licence audit.",
+    ]
+
+    static let allKeys: [ConfigurationKey] =
+        scalars.map(\.key) + site.map(\.key) + node.map(\.key) + director.map(\.key)
+
+    static let scalarsByPath: [String: ConfigurationBinding<Config>] = Dictionary(
+        uniqueKeysWithValues: scalars.map { ($0.key.path, $0) }
+    )
+
+    /// `http`, `database`, `database.postgres`, …: every proper prefix of a scalar key path.
+    static let sectionPaths: Set<String> = {
+        var out: Set<String> = []
+        for binding in scalars {
+            let parts = binding.key.path.split(separator: ".")
+            for count in stride(from: 1, to: parts.count, by: 1) {
+                out.insert(parts.prefix(count).joined(separator: "."))
+            }
+        }
+        return out
+    }()
+
+    /// The key names allowed directly under `section` ("" for the top level).
+    static func childNames(of section: String) -> [String] {
+        var out: [String] = []
+        let prefix = section.isEmpty ? "" : section + "."
+        for binding in scalars where binding.key.path.hasPrefix(prefix) {
+            let rest = binding.key.path.dropFirst(prefix.count)
+            let name = String(rest.split(separator: ".").first ?? rest)
+            if !out.contains(name) { out.append(name) }
+        }
+        if section.isEmpty { out += lists }
+        return out
+    }
+
+    /// Environment variable → scalar binding.
+    static let scalarsByVariable: [String: ConfigurationBinding<Config>] = Dictionary(
+        uniqueKeysWithValues: scalars.map { (ConfigurationKey.environmentVariable(for: $0.key.path), $0) }
+    )
+}

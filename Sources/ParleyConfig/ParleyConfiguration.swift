@@ -1,0 +1,195 @@
+import ParleyModel
+
+/// Everything one Parley process reads at start-up, validated.
+///
+/// Built by ``ConfigurationLoader`` from `parley.yaml`, `PARLEY_*` environment variables and
+/// command-line overrides (precedence: flags > environment > file > defaults). Every value has
+/// a default that works without root privileges, so `ParleyConfiguration()` is a valid
+/// single-process deployment (`parley serve`). Every key is listed, with its type, default and
+/// environment variable, in ``ConfigurationKey/all``; that list drives the decoder, the
+/// documentation and ``exampleYAML``.
+public struct ParleyConfiguration: Sendable, Hashable {
+    /// `data_dir`: directory for the database and other state; relative to the working directory.
+    public var dataDirectory: String
+    /// `roles`: the roles this process runs, sorted, without duplicates.
+    public var roles: [Role]
+    public var system: System
+    public var log: Log
+    public var http: HTTP
+    public var https: HTTPS
+    public var database: Database
+    public var sip: SIP
+    public var media: Media
+    public var meetings: Meetings
+    public var licence: Licence
+    /// `sites`: the sites nodes are grouped into (file only).
+    public var sites: [Site]
+    /// `nodes`: the conferencing nodes of the system (file only).
+    public var nodes: [Node]
+    /// `directors`: the meeting directors of the system (file only).
+    public var directors: [Director]
+
+    /// The defaults: every role in one process, SQLite under `./parley-data`, HTTP on 8080.
+    public init() {
+        self.dataDirectory = "./parley-data"
+        self.roles = Role.allCases
+        self.system = System()
+        self.log = Log()
+        self.http = HTTP()
+        self.https = HTTPS()
+        self.database = Database()
+        self.sip = SIP()
+        self.media = Media()
+        self.meetings = Meetings()
+        self.licence = Licence()
+        self.sites = []
+        self.nodes = []
+        self.directors = []
+    }
+
+    /// The built-in defaults (the values ``ConfigurationKey/all`` documents).
+    public static let defaults = ParleyConfiguration()
+
+    /// Whether this process runs `role`.
+    public func runs(_ role: Role) -> Bool {
+        roles.contains(role)
+    }
+
+    /// The SQLite database file: `database.sqlite.path`, resolved against `data_dir` unless it
+    /// is absolute (starts with `/`).
+    public var storePath: String {
+        Self.resolve(database.sqlite.path, against: dataDirectory)
+    }
+
+    /// `path` if it is absolute, else `directory/path` (without a doubled `/`).
+    static func resolve(_ path: String, against directory: String) -> String {
+        if path.hasPrefix("/") || directory.isEmpty { return path }
+        var base = directory
+        while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
+        if base == "." { return path }
+        return base == "/" ? "/" + path : base + "/" + path
+    }
+}
+
+// MARK: - Sections
+
+extension ParleyConfiguration {
+    /// `system`: the deployment as a whole.
+    public struct System: Sendable, Hashable {
+        /// `system.name`: shown in the portal, alarms and metrics.
+        public var name: String = "parley"
+
+        public init() {}
+    }
+
+    /// `log`: swift-log settings, applied once by the composition root.
+    public struct Log: Sendable, Hashable {
+        public enum Level: String, Sendable, Hashable, CaseIterable {
+            case trace, debug, info, notice, warning, error, critical
+        }
+
+        public enum Format: String, Sendable, Hashable, CaseIterable {
+            case text, json
+        }
+
+        /// `log.level`.
+        public var level: Level = .info
+        /// `log.format`: human-readable lines or one JSON object per line.
+        public var format: Format = .text
+
+        public init() {}
+    }
+
+    /// `http`: the web role's plain HTTP listener (API, portal, health, metrics).
+    public struct HTTP: Sendable, Hashable {
+        /// `http.address`: bind address, also used by the HTTPS listener.
+        public var address: String = "0.0.0.0"
+        /// `http.port`.
+        public var port: Int = 8080
+        /// `http.public_url`: the URL users reach the portal at, used in invitations and links.
+        public var publicURL: String?
+
+        public init() {}
+    }
+
+    /// `https`: the web role's TLS listener, enabled when both PEM files are set.
+    public struct HTTPS: Sendable, Hashable {
+        /// `https.port`.
+        public var port: Int = 8443
+        /// `https.certificate`: PEM certificate chain. Relative paths in the file are resolved
+        /// against the configuration file's directory by the loader.
+        public var certificate: String?
+        /// `https.private_key`: PEM private key of the certificate.
+        public var privateKey: String?
+
+        public init() {}
+
+        /// HTTPS is served only when both the certificate and its key are configured.
+        public var isEnabled: Bool { certificate != nil && privateKey != nil }
+    }
+
+    /// `sip`: the node role's SIP transports. Parsed and validated; bound by a later issue.
+    public struct SIP: Sendable, Hashable {
+        /// `sip.address`.
+        public var address: String = "0.0.0.0"
+        /// `sip.udp_port`.
+        public var udpPort: Int = 5060
+        /// `sip.tcp_port`.
+        public var tcpPort: Int = 5060
+        /// `sip.tls_port`.
+        public var tlsPort: Int = 5061
+
+        public init() {}
+    }
+
+    /// `media`: the node role's RTP/RTCP (and STUN) sockets. Parsed and validated; bound by a
+    /// later issue.
+    public struct Media: Sendable, Hashable {
+        /// `media.port_range`: both ends set, or neither.
+        public struct PortRangeSetting: Sendable, Hashable {
+            /// `media.port_range.first`.
+            public var first: Int?
+            /// `media.port_range.last`.
+            public var last: Int?
+
+            public init(first: Int? = nil, last: Int? = nil) {
+                self.first = first
+                self.last = last
+            }
+        }
+
+        /// `media.address`.
+        public var address: String = "0.0.0.0"
+        /// `media.port`: the single multiplexed UDP media port.
+        public var port: Int = 5004
+        public var portRange = PortRangeSetting()
+
+        public init() {}
+
+        /// The extra UDP port range, when both ends are configured.
+        public var extraPorts: PortRange? {
+            guard let first = portRange.first, let last = portRange.last else { return nil }
+            return PortRange(first: first, last: last)
+        }
+    }
+
+    /// `meetings`: scheduling defaults.
+    public struct Meetings: Sendable, Hashable {
+        /// `meetings.id_digits`: length of generated meeting IDs (4-10).
+        public var idDigits: Int = 6
+        /// `meetings.default_duration_minutes`: length of a meeting booked without an end.
+        public var defaultDurationMinutes: Int = 60
+
+        public init() {}
+    }
+
+    /// `licence`: the host-licence audit.
+    public struct Licence: Sendable, Hashable {
+        /// `licence.audit_window_days`: how far back the audit counts active hosts.
+        public var auditWindowDays: Int = 30
+        /// `licence.audit_interval_seconds`: how often the audit runs.
+        public var auditIntervalSeconds: Int = 300
+
+        public init() {}
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The PostgreSQL server programs (`initdb`, `pg_ctl`) and how to run them: directly, or as
+/// the `postgres` user when this process is root.
+struct PostgresTools {
+    let binDirectory: String
+    /// The `postgres` account's IDs when running as root; nil otherwise.
+    let serverUser: (uid: uid_t, gid: gid_t)?
+
+    private static let setupHint =
+        "PostgreSQL's server programs (initdb, pg_ctl) were not found in `pg_config --bindir` or "
+        + "/usr/lib/postgresql/*/bin. Run scripts/setup.sh, which installs Debian's postgresql package, "
+        + "then run the tests again."
+
+    /// Finds the binaries; throws the setup hint when they are missing (tests never skip).
+    static func locate() throws -> PostgresTools {
+        var candidates: [String] = []
+        if let fromConfig = try? capture("/usr/bin/pg_config", ["--bindir"]) {
+            candidates.append(fromConfig.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        let root = "/usr/lib/postgresql"
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        // Newest major version first.
+        for version in versions.sorted(by: { (Int($0) ?? 0) > (Int($1) ?? 0) }) {
+            candidates.append("\(root)/\(version)/bin")
+        }
+        guard
+            let binDirectory = candidates.first(where: {
+                FileManager.default.isExecutableFile(atPath: $0 + "/initdb")
+                    && FileManager.default.isExecutableFile(atPath: $0 + "/pg_ctl")
+            })
+        else { throw TestSupportError(setupHint) }
+
+        guard geteuid() == 0 else { return PostgresTools(binDirectory: binDirectory, serverUser: nil) }
+        guard let account = getpwnam("postgres") else {
+            throw TestSupportError(
+                "Tests run as root, and PostgreSQL refuses to; but there is no 'postgres' user to run it as. "
+                    + setupHint
+            )
+        }
+        return PostgresTools(binDirectory: binDirectory, serverUser: (account.pointee.pw_uid, account.pointee.pw_gid))
+    }
+
+    /// Hands directories to the `postgres` user when running as root.
+    func giveToServerUser(_ paths: [String]) throws {
+        guard let serverUser else { return }
+        for path in paths where chown(path, serverUser.uid, serverUser.gid) != 0 {
+            throw TestSupportError("Could not give \(path) to the postgres user (errno \(errno)).")
+        }
+    }
+
+    /// Runs one of the server programs to completion; throws with its output if it fails.
+    func run(_ tool: String, _ arguments: [String], in directory: TemporaryDirectory) throws {
+        let program = binDirectory + "/" + tool
+        let output = directory.appending("\(tool).out")
+        if serverUser != nil {
+            try Self.execute("/usr/sbin/runuser", ["-u", "postgres", "--", program] + arguments, output: output)
+        } else {
+            try Self.execute(program, arguments, output: output)
+        }
+    }
+
+    private static func execute(_ program: String, _ arguments: [String], output: String) throws {
+        guard FileManager.default.createFile(atPath: output, contents: nil),
+            let handle = FileHandle(forWritingAtPath: output)
+        else { throw TestSupportError("Could not create \(output).") }
+        defer { try? handle.close() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+            throw TestSupportError(
+                "\(program) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus):\n\(text)"
+            )
+        }
+    }
+
+    /// Runs a program and returns its standard output.
+    private static func capture(_ program: String, _ arguments: [String]) throws -> String {
+        guard FileManager.default.isExecutableFile(atPath: program) else {
+            throw TestSupportError("\(program) is missing.")
+        }
+        let process = Process()
+        let pipe = Pipe()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw TestSupportError("\(program) failed.") }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

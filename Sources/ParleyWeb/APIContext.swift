@@ -1,0 +1,24 @@
+import Hummingbird
+import Logging
+import ParleyDirector
+
+/// The request context of the web role: Hummingbird's core storage plus who is asking.
+public struct APIContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by ``AuthMiddleware`` for routes under `/api/v1`.
+    public var principal: Principal?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.principal = nil
+    }
+
+    /// JSON bodies of the API are small; anything larger is refused with 413.
+    public var maxUploadSize: Int { 64 * 1024 }
+
+    /// The authenticated principal. The auth middleware guarantees it under `/api/v1`.
+    func requirePrincipal() throws -> Principal {
+        guard let principal else { throw APIError.unauthenticated }
+        return principal
+    }
+}

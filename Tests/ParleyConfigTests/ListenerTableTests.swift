@@ -1,0 +1,68 @@
+import ParleyConfig
+import ParleyModel
+import Testing
+
+@Suite("Listener table")
+struct ListenerTableTests {
+    @Test func httpOnlyByDefault() throws {
+        let table = ParleyConfiguration().listenerTable
+        #expect(table.listeners.count == 1)
+        let http = try #require(table.listener(named: "web.http"))
+        #expect(http.role == .web)
+        #expect(http.application == "HTTP")
+        #expect(http.transport == .tcp)
+        #expect(http.ports == PortRange(8080))
+        #expect(http.bindAddress == "0.0.0.0")
+        #expect(http.audience == .endUsers)
+        #expect(http.optional == false)
+        #expect(table.clashes.isEmpty)
+        // SIP and media are parsed but not bound yet, so they are not in the table.
+        #expect(table.listeners(for: .node).isEmpty)
+        #expect(table.listeners(for: .director).isEmpty)
+    }
+
+    @Test func httpsWhenCertificateAndKeyAreSet() throws {
+        let yaml = "http:\n  address: 10.1.2.3\n  port: 80\nhttps:\n  port: 443\n  certificate: /c.pem\n  private_key: /k.pem\n"
+        let table = try ConfigurationLoader.load(yaml: yaml).get().listenerTable
+        #expect(table.listeners.map(\.name) == ["web.http", "web.https"])
+        let https = try #require(table.listener(named: "web.https"))
+        #expect(https.application == "HTTPS")
+        #expect(https.transport == .tls)
+        #expect(https.ports == PortRange(443))
+        #expect(https.bindAddress == "10.1.2.3")
+        #expect(https.audience == .endUsers)
+        #expect(https.optional)
+    }
+
+    @Test func rolesWithoutWebBindNothingYet() throws {
+        let c = try ConfigurationLoader.load(yaml: "roles: [director, node]\n").get()
+        #expect(c.listenerTable.listeners.isEmpty)
+    }
+
+    @Test func clashingPortsAreErrors() throws {
+        let yaml = "https:\n  port: 8080\n  certificate: /c.pem\n  private_key: /k.pem\n"
+        let report = ConfigurationLoader.check(yaml: yaml, sourceName: "parley.yaml")
+        #expect(
+            report.errors.map(\.description) == [
+                "parley.yaml:2: https.port: web.http (http.port) and web.https (https.port) both use port 8080. Give https.port a different port."
+            ])
+        // Without the web role nothing is bound, so nothing clashes.
+        let quiet = ConfigurationLoader.check(yaml: yaml + "roles: node\n")
+        #expect(quiet.errors.isEmpty)
+    }
+}
+
+@Suite("Clash errors point at the value that was written")
+struct ClashLocationTests {
+    @Test func httpPortMovedOntoHTTPS() {
+        let yaml = "http:\n  port: 8443\nhttps:\n  certificate: /c.pem\n  private_key: /k.pem\n"
+        let errors = ConfigurationLoader.check(yaml: yaml, sourceName: "parley.yaml").errors
+        #expect(errors.map(\.keyPath) == ["http.port"])
+        #expect(errors.first?.line == 2)
+    }
+
+    @Test func sipTCPMovedOntoTLS() {
+        let errors = ConfigurationLoader.check(yaml: nil, environment: ["PARLEY_SIP_TCP_PORT": "5061"]).errors
+        #expect(errors.map(\.description).first?.hasPrefix("PARLEY_SIP_TCP_PORT: port 5061 is also sip.tcp_port") == true)
+    }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Prepares a Debian machine (as root) for Parley.
+#   scripts/setup.sh           what `parley serve` needs
+#   scripts/setup.sh --tests   plus what the test suite needs (a real PostgreSQL server)
+# Idempotent: installs only what is missing, so a second run takes a second.
+set -euo pipefail
+
+want_tests=0
+for arg in "$@"; do
+    case "$arg" in
+        --tests) want_tests=1 ;;
+        *) echo "usage: scripts/setup.sh [--tests]" >&2; exit 2 ;;
+    esac
+done
+
+if ! command -v swift >/dev/null 2>&1; then
+    if [ -x /opt/swift/usr/bin/swift ]; then
+        echo "setup: swift is in /opt/swift/usr/bin but not on PATH; add it: export PATH=/opt/swift/usr/bin:\$PATH" >&2
+    else
+        echo "setup: no Swift toolchain found. Install Swift 6.2 or later (https://www.swift.org/install/linux/) and run this again." >&2
+    fi
+    exit 1
+fi
+
+missing=()
+have_pg_server() { compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; }
+if [ "$want_tests" = 1 ] && ! have_pg_server; then missing+=(postgresql); fi
+if ! command -v runuser >/dev/null 2>&1; then missing+=(util-linux); fi
+
+if [ "${#missing[@]}" -gt 0 ]; then
+    if [ "$(id -u)" != 0 ]; then
+        echo "setup: missing Debian packages: ${missing[*]}. Run as root, or: sudo apt-get install -y ${missing[*]}" >&2
+        exit 1
+    fi
+    echo "setup: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # Tests start their own PostgreSQL on a loopback port; the packaged cluster is not used.
+    if command -v pg_ctlcluster >/dev/null 2>&1; then
+        service postgresql stop >/dev/null 2>&1 || true
+    fi
+fi
+echo "setup: ready"
