@@ -45,6 +45,19 @@ let package = Package(
     targets: [
         // Domain values and rules: no sockets, no Foundation.
         .target(name: "ParleyModel", swiftSettings: swiftSettings),
+        // SIP message grammar, SDP, transaction and dialog state machines (RFC 3261/3264/4566).
+        .target(name: "ParleySIP", dependencies: [nioCore], swiftSettings: swiftSettings),
+        // RTP/RTCP, jitter buffer, G.711, G.722, RFC 4733 DTMF, resampling.
+        .target(name: "ParleyRTP", dependencies: [nioCore], swiftSettings: swiftSettings),
+        // Conference mixing: frames in, distinct mixes out.
+        .target(name: "ParleyMixer", dependencies: ["ParleyRTP"], swiftSettings: swiftSettings),
+        // The node role: SIP and media transports, calls, IVR, meetings on this node.
+        .target(
+            name: "ParleyMediaServer",
+            dependencies: ["ParleyModel", "ParleySIP", "ParleyRTP", "ParleyMixer", nioCore, nioPosix, logging, metrics],
+            resources: [.copy("Prompts")],
+            swiftSettings: swiftSettings
+        ),
         // Configuration file, environment and flag precedence, validation with key paths.
         .target(
             name: "ParleyConfig",
@@ -104,6 +117,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ParleyModelTests", dependencies: ["ParleyModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "ParleySIPTests", dependencies: ["ParleySIP", nioCore], swiftSettings: swiftSettings),
+        .testTarget(name: "ParleyRTPTests", dependencies: ["ParleyRTP", nioCore], swiftSettings: swiftSettings),
+        .testTarget(name: "ParleyMixerTests", dependencies: ["ParleyMixer", "ParleyRTP"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ParleyMediaServerTests",
+            dependencies: ["ParleyMediaServer", "ParleyModel", "ParleyRTP", "ParleySIP", nioCore],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "ParleyConfigTests", dependencies: ["ParleyConfig", "ParleyModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ParleyStoreTests",

@@ -56,12 +56,19 @@ public struct ParleyServer: Sendable {
             let group = ServiceGroup(
                 configuration: .init(services: services, gracefulShutdownSignals: signals, cancellationSignals: [], logger: logger))
             try await group.run()
-            try await store.close()
+            try await Self.closeStore(store)
             logger.info("parley stopped")
         } catch {
-            try? await store.close()
+            try? await Self.closeStore(store)
             throw error
         }
+    }
+
+    /// Closes the store even when this task was cancelled: a connection's close is itself
+    /// cancellable, and a cancelled close would leave SQLite connections open (an assertion
+    /// failure in debug builds). The task is awaited at once, so nothing outlives `run`.
+    static func closeStore(_ store: ParleyStore) async throws {
+        try await Task { try await store.close() }.value
     }
 
     func webServices(director: Director, store: ParleyStore, table: ListenerTable) throws -> [any Service] {

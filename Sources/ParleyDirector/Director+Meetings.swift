@@ -133,6 +133,13 @@ extension Director {
                 }
                 meetingID = id
             } else if let asked = new.meetingID {
+                if let owner = try await tx.user(profileNumber: asked.digits), owner.id != host.id {
+                    throw ParleyError(
+                        .conflict, code: "meeting.id_reserved",
+                        message: "Meeting ID \(asked) is the profile number of another user and is kept for their reservationless meeting.",
+                        field: "meetingID", fix: "Choose another meeting ID, or leave it out to get one assigned."
+                    )
+                }
                 meetingID = asked
             } else {
                 meetingID = try await self.assignMeetingID(for: finalSchedule, tx: tx)
@@ -211,8 +218,10 @@ extension Director {
                 let start = changes.start ?? oldStart
                 let end = changes.end ?? (changes.duration == nil ? oldEnd : nil)
                 var schedule = try self.resolveSchedule(start: start, end: end, duration: changes.duration, fallback: oldEnd - oldStart)
-                // A running meeting keeps its real start: check the length only, never move it.
-                schedule = try MeetingRules.normalize(schedule, now: meeting.state == .inProgress ? start : now)
+                // Only a start the caller gives now is moved by the "past start starts now" rule;
+                // an unchanged start (or a running meeting's) is kept and only the length is checked.
+                let clampStart = changes.start != nil && meeting.state == .scheduled
+                schedule = try MeetingRules.normalize(schedule, now: clampStart ? now : start)
                 meeting.schedule = schedule
             }
             if let newID = changes.meetingID, newID != meeting.meetingID {

@@ -85,6 +85,8 @@ extension Director {
 
     public func users(limit: Int, offset: Int, by principal: Principal) async throws -> (items: [User], total: Int) {
         try principal.requireAdmin("list users")
+        guard (1...500).contains(limit) else { throw ParleyError.invalid("limit", "limit must be from 1 to 500.") }
+        guard offset >= 0 else { throw ParleyError.invalid("offset", "offset must be 0 or more.") }
         return try await store.read { tx in
             (try await tx.users(limit: limit, offset: offset), try await tx.countUsers())
         }

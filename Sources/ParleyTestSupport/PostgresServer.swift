@@ -15,7 +15,8 @@ import Darwin
 /// `initdb` makes a throwaway cluster in a temporary directory; the server listens on
 /// 127.0.0.1 at a port picked at run time, with its socket directory inside the temporary
 /// directory and fsync off. Each test gets its own database from ``createDatabase()``. The
-/// server is stopped and its directory removed when the process exits. Running as root (CI),
+/// server is stopped and its directory removed when the process exits (by an exit handler,
+/// and by a watchdog should the process be killed). Running as root (CI),
 /// the cluster belongs to the `postgres` user and the tools run through `runuser`, since
 /// PostgreSQL refuses to run as root.
 public actor PostgresServer {
@@ -80,12 +81,13 @@ public actor PostgresServer {
         do {
             try FileManager.default.createDirectory(atPath: sockets, withIntermediateDirectories: false)
             try tools.giveToServerUser([directory.path, sockets])
+            try startShutdownWatchdog(dataDirectory: data, directory: directory.path)
             try tools.run(
                 "initdb",
                 ["-D", data, "-U", username, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"],
                 in: directory
             )
-            registerServerForShutdown(dataDirectory: data, directory: directory.path)
+            registerServerForShutdown(tools: tools, dataDirectory: data, directory: directory.path)
             var lastError = TestSupportError("PostgreSQL did not start.")
             for _ in 0..<3 {
                 let port = try Self.freePort()

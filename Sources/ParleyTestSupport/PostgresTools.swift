@@ -59,34 +59,22 @@ struct PostgresTools {
 
     /// Runs one of the server programs to completion; throws with its output if it fails.
     func run(_ tool: String, _ arguments: [String], in directory: TemporaryDirectory) throws {
+        let (program, fullArguments) = command(tool, arguments)
+        try Self.execute(program, fullArguments, output: directory.appending("\(tool).out"))
+    }
+
+    /// The program and arguments that run `tool`, through `runuser` when this process is root.
+    func command(_ tool: String, _ arguments: [String]) -> (program: String, arguments: [String]) {
         let program = binDirectory + "/" + tool
-        let output = directory.appending("\(tool).out")
-        if serverUser != nil {
-            try Self.execute("/usr/sbin/runuser", ["-u", "postgres", "--", program] + arguments, output: output)
-        } else {
-            try Self.execute(program, arguments, output: output)
-        }
+        guard serverUser != nil else { return (program, arguments) }
+        return ("/usr/sbin/runuser", ["-u", "postgres", "--", program] + arguments)
     }
 
     private static func execute(_ program: String, _ arguments: [String], output: String) throws {
-        guard FileManager.default.createFile(atPath: output, contents: nil),
-            let handle = FileHandle(forWritingAtPath: output)
-        else { throw TestSupportError("Could not create \(output).") }
-        defer { try? handle.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let status = try Subprocess.run(program, arguments, outputPath: output)
+        guard status == 0 else {
             let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-            throw TestSupportError(
-                "\(program) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus):\n\(text)"
-            )
+            throw TestSupportError("\(program) \(arguments.joined(separator: " ")) exited with \(status):\n\(text)")
         }
     }
 
@@ -95,16 +83,12 @@ struct PostgresTools {
         guard FileManager.default.isExecutableFile(atPath: program) else {
             throw TestSupportError("\(program) is missing.")
         }
-        let process = Process()
-        let pipe = Pipe()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TestSupportError("\(program) failed.") }
-        return String(decoding: data, as: UTF8.self)
+        let directory = try TemporaryDirectory(prefix: "parley-capture")
+        defer { try? directory.remove() }
+        let output = directory.appending("output")
+        guard try Subprocess.run(program, arguments, outputPath: output) == 0 else {
+            throw TestSupportError("\(program) failed.")
+        }
+        return try String(contentsOfFile: output, encoding: .utf8)
     }
 }

@@ -9,9 +9,11 @@ import Musl
 import Darwin
 #endif
 
-/// The test server to stop when the process exits: its data directory (which holds
-/// `postmaster.pid`) and the temporary directory to remove.
+/// The test server to stop when the process exits: how to stop it, its data directory
+/// (which holds `postmaster.pid`) and the temporary directory to remove.
 private struct RegisteredServer: Sendable {
+    var stopProgram: String
+    var stopArguments: [String]
     var dataDirectory: String
     var directory: String
 }
@@ -22,8 +24,12 @@ private let registeredServer = Mutex<RegisteredServer?>(nil)
 private let exitHandlerInstalled = Mutex(false)
 
 /// Remembers the server for ``stopRegisteredServer()`` and installs the exit handler once.
-func registerServerForShutdown(dataDirectory: String, directory: String) {
-    registeredServer.withLock { $0 = RegisteredServer(dataDirectory: dataDirectory, directory: directory) }
+func registerServerForShutdown(tools: PostgresTools, dataDirectory: String, directory: String) {
+    let stop = tools.command("pg_ctl", ["stop", "-D", dataDirectory, "-m", "immediate", "-w", "-t", "10"])
+    let server = RegisteredServer(
+        stopProgram: stop.program, stopArguments: stop.arguments, dataDirectory: dataDirectory, directory: directory
+    )
+    registeredServer.withLock { $0 = server }
     let install = exitHandlerInstalled.withLock { installed in
         defer { installed = true }
         return !installed
@@ -33,15 +39,34 @@ func registerServerForShutdown(dataDirectory: String, directory: String) {
     }
 }
 
-/// Stops the registered server the way `pg_ctl stop -m immediate` does (SIGQUIT to the
-/// postmaster named in `postmaster.pid`), waits up to ten seconds for it to go, and removes
-/// its directory. Signals rather than spawning `pg_ctl`, because this runs inside `exit()`.
+/// Starts a small shell loop that outlives this process: once the process is gone (even
+/// killed, so that the exit handler never ran) it stops the server and removes its
+/// directory. Normally the exit handler has done both already and the loop just ends.
+func startShutdownWatchdog(dataDirectory: String, directory: String) throws {
+    let script = """
+        owner=$1; data=$2; dir=$3
+        while kill -0 "$owner" 2>/dev/null && [ "$(cut -d' ' -f3 "/proc/$owner/stat" 2>/dev/null)" != Z ]; do
+            sleep 1
+        done
+        pid=$(head -n 1 "$data/postmaster.pid" 2>/dev/null) && kill -QUIT "$pid" 2>/dev/null && sleep 2
+        rm -rf "$dir"
+        """
+    _ = try Subprocess.spawn(
+        "/bin/sh", ["-c", script, "parley-pg-watchdog", "\(getpid())", dataDirectory, directory]
+    )
+}
+
+/// Stops the registered server with `pg_ctl stop -m immediate` and removes its directory.
+/// Runs inside `exit()`, so it spawns with `posix_spawn` and `waitpid` only. Should
+/// `pg_ctl` fail, sends the postmaster SIGQUIT itself (what immediate mode does) and waits
+/// up to ten seconds for it to go.
 func stopRegisteredServer() {
     guard let server = registeredServer.withLock({ server in
         defer { server = nil }
         return server
     }) else { return }
-    if let pid = postmasterPID(dataDirectory: server.dataDirectory), kill(pid, SIGQUIT) == 0 {
+    let stopped = (try? Subprocess.run(server.stopProgram, server.stopArguments, outputPath: "/dev/null")) == 0
+    if !stopped, let pid = postmasterPID(dataDirectory: server.dataDirectory), kill(pid, SIGQUIT) == 0 {
         for _ in 0..<500 {
             if isGone(pid) { break }
             usleep(20_000)

@@ -13,7 +13,7 @@ public struct TemporaryDirectory: Sendable {
     /// Absolute path of the directory.
     public let path: String
 
-    /// Creates `/tmp/<prefix>-XXXXXXXX` with mode 0700.
+    /// Creates `/tmp/<prefix>-XXXXXX` with mode 0700.
     public init(prefix: String = "parley-test") throws {
         var template = Array("/tmp/\(prefix)-XXXXXX".utf8CString)
         let created = template.withUnsafeMutableBufferPointer { buffer -> Bool in

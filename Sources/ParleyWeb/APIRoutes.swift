@@ -187,7 +187,7 @@ struct APIRoutes: Sendable {
 
     static func minutes(_ value: Int?) throws(ParleyError) -> Duration? {
         guard let value else { return nil }
-        guard (1...(24 * 60 * 2)).contains(value) else {
+        guard (2...(24 * 60)).contains(value) else {
             throw ParleyError.invalid("durationMinutes", "durationMinutes must be from 2 to 1440, not \(value).")
         }
         return .seconds(Int64(value) * 60)

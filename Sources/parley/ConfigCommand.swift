@@ -10,7 +10,7 @@ import ParleyConfig
 struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config", abstract: "Check a configuration file or print a commented example.",
-        subcommands: [Check.self, Example.self]
+        subcommands: [Check.self, Example.self, Reference.self]
     )
 
     struct Check: AsyncParsableCommand {
@@ -34,6 +34,14 @@ struct ConfigCommand: AsyncParsableCommand {
 
         func run() async throws {
             print(ParleyConfiguration.exampleYAML, terminator: "")
+        }
+    }
+
+    struct Reference: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the Markdown table of every key (docs/configuration.md).")
+
+        func run() async throws {
+            print(ParleyConfiguration.referenceMarkdown, terminator: "")
         }
     }
 }

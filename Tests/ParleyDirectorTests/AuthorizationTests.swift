@@ -105,6 +105,30 @@ struct AuthorizationTests {
         }
     }
 
+    @Test("Meeting lists filter by time window and state", arguments: StoreKind.allCases)
+    func listFilters(kind: StoreKind) async throws {
+        try await withDirector(kind) { f in
+            let alice = try await f.user("alice", profileNumber: "5550101")
+            let early = try await f.schedule(alice, 0, 60)
+            let middle = try await f.schedule(alice, 60, 120)
+            let late = try await f.schedule(alice, 120, 180)
+            let room = try await f.director.createMeeting(NewMeeting(reservationless: true), by: alice).meeting
+
+            // Slots that only touch the window's edges are outside it; the standing room is always in.
+            let window = try await f.director.meetings(MeetingQuery(from: at(60), to: at(120)), by: alice)
+            #expect(Set(window.items.map(\.meeting.id)) == [middle.id, room.id])
+            #expect(window.total == 2)
+            let after = try await f.director.meetings(MeetingQuery(from: at(100)), by: alice)
+            #expect(Set(after.items.map(\.meeting.id)) == [middle.id, late.id, room.id])
+
+            _ = try await f.director.startMeeting(early.id.rawValue, by: alice)
+            let running = try await f.director.meetings(MeetingQuery(states: [.inProgress]), by: alice)
+            #expect(running.items.map(\.meeting.id) == [early.id])
+            let all = try await f.director.meetings(MeetingQuery(), by: alice)
+            #expect(all.items.map(\.meeting.id) == [room.id, early.id, middle.id, late.id], "reservationless first, then by start")
+        }
+    }
+
     @Test("Meeting lists are paged and bounded")
     func listPaging() async throws {
         try await withDirector { f in

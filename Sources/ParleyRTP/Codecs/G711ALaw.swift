@@ -1,0 +1,89 @@
+import NIOCore
+
+/// ITU-T G.711 A-law (PCMA, RTP payload type 8): 16-bit linear PCM ↔ 8-bit codes.
+///
+/// Same structure as ``G711MuLaw``: table decode, leading-zero-count segment search for the
+/// encoder, caller-provided buffers. Matches the Sun/CCITT reference (`linear2alaw`/
+/// `alaw2linear`, even bits inverted with 0x55): 0xD5 ↔ 8, 0x55 ↔ -8, 0xAA ↔ 32256.
+public enum G711ALaw {
+    /// All 256 codes decoded.
+    public static let decodeTable: [Int16] = (0...255).map { decodeSlow(UInt8($0)) }
+
+    private static func decodeSlow(_ code: UInt8) -> Int16 {
+        let a = code ^ 0x55
+        var t = Int32(a & 0x0F) << 4
+        let segment = Int32((a & 0x70) >> 4)
+        switch segment {
+        case 0: t += 8
+        case 1: t += 0x108
+        default: t = (t + 0x108) << (segment - 1)
+        }
+        return Int16(a & 0x80 != 0 ? t : -t)
+    }
+
+    /// One sample to its A-law code.
+    @inlinable
+    public static func encode(_ sample: Int16) -> UInt8 {
+        // 16-bit to the 13-bit range of the reference encoder.
+        var value = Int32(sample) >> 3
+        let mask: UInt8
+        if value >= 0 {
+            mask = 0xD5
+        } else {
+            mask = 0x55
+            value = -value - 1
+        }
+        // Segment = number of significant bits above bit 4 (values 0...0xFFF).
+        let segment = 32 - UInt32(value >> 5).leadingZeroBitCount
+        if segment >= 8 { return 0x7F ^ mask }
+        var code = UInt8(segment << 4)
+        if segment < 2 {
+            code |= UInt8((value >> 1) & 0x0F)
+        } else {
+            code |= UInt8((value >> Int32(segment)) & 0x0F)
+        }
+        return code ^ mask
+    }
+
+    /// One code to a 16-bit sample.
+    @inlinable
+    public static func decode(_ code: UInt8) -> Int16 {
+        decodeTable.withUnsafeBufferPointer { $0[Int(code)] }
+    }
+
+    /// Encodes `min(pcm.count, output.count)` samples; returns how many.
+    @discardableResult
+    public static func encode(_ pcm: UnsafeBufferPointer<Int16>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        let count = min(pcm.count, output.count)
+        for index in 0..<count {
+            output[index] = encode(pcm[index])
+        }
+        return count
+    }
+
+    /// Decodes `min(codes.count, output.count)` codes; returns how many samples.
+    @discardableResult
+    public static func decode(_ codes: UnsafeRawBufferPointer, into output: UnsafeMutableBufferPointer<Int16>) -> Int {
+        let count = min(codes.count, output.count)
+        decodeTable.withUnsafeBufferPointer { table in
+            for index in 0..<count {
+                output[index] = table[Int(codes[index])]
+            }
+        }
+        return count
+    }
+
+    /// Decodes a payload slice into `output`; returns how many samples.
+    @discardableResult
+    public static func decode(_ payload: ByteBuffer, into output: UnsafeMutableBufferPointer<Int16>) -> Int {
+        payload.withUnsafeReadableBytes { decode($0, into: output) }
+    }
+
+    /// Appends the codes for `pcm` to `buffer`; returns how many bytes.
+    @discardableResult
+    public static func encode(_ pcm: UnsafeBufferPointer<Int16>, appendingTo buffer: inout ByteBuffer) -> Int {
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: pcm.count) { raw in
+            encode(pcm, into: raw.bindMemory(to: UInt8.self))
+        }
+    }
+}

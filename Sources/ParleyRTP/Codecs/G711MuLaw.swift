@@ -1,0 +1,86 @@
+import NIOCore
+
+/// ITU-T G.711 µ-law (PCMU, RTP payload type 0): 16-bit linear PCM ↔ 8-bit codes.
+///
+/// Decoding is a lookup in a table built once. Encoding finds the segment (the position of
+/// the highest set bit above the bias) with one leading-zero count instead of a search loop,
+/// then takes four mantissa bits. Both work on caller-provided buffers and never allocate.
+/// Matches the classic Sun/CCITT reference (`linear2ulaw`/`ulaw2linear`): 0xFF ↔ 0,
+/// 0x00 ↔ -32124, 0x80 ↔ 32124.
+public enum G711MuLaw {
+    private static let bias: Int32 = 0x84
+    private static let clip: Int32 = 8159
+
+    /// All 256 codes decoded.
+    public static let decodeTable: [Int16] = (0...255).map { decodeSlow(UInt8($0)) }
+
+    private static func decodeSlow(_ code: UInt8) -> Int16 {
+        let u = ~code
+        var t = (Int32(u & 0x0F) << 3) + bias
+        t <<= Int32((u & 0x70) >> 4)
+        return Int16(u & 0x80 != 0 ? bias - t : t - bias)
+    }
+
+    /// One sample to its µ-law code.
+    @inlinable
+    public static func encode(_ sample: Int16) -> UInt8 {
+        // 16-bit to the 14-bit range of the reference encoder.
+        var value = Int32(sample) >> 2
+        let mask: UInt8
+        if value < 0 {
+            value = -value
+            mask = 0x7F
+        } else {
+            mask = 0xFF
+        }
+        if value > 8159 { value = 8159 }
+        value += 0x84 >> 2
+        // Segment = number of significant bits above bit 5 (values 0x20...0x1FFF).
+        let segment = 32 - UInt32(value >> 6).leadingZeroBitCount
+        if segment >= 8 { return 0x7F ^ mask }
+        let code = UInt8(segment << 4) | UInt8((value >> Int32(segment + 1)) & 0x0F)
+        return code ^ mask
+    }
+
+    /// One code to a 16-bit sample.
+    @inlinable
+    public static func decode(_ code: UInt8) -> Int16 {
+        decodeTable.withUnsafeBufferPointer { $0[Int(code)] }
+    }
+
+    /// Encodes `min(pcm.count, output.count)` samples; returns how many.
+    @discardableResult
+    public static func encode(_ pcm: UnsafeBufferPointer<Int16>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        let count = min(pcm.count, output.count)
+        for index in 0..<count {
+            output[index] = encode(pcm[index])
+        }
+        return count
+    }
+
+    /// Decodes `min(codes.count, output.count)` codes; returns how many samples.
+    @discardableResult
+    public static func decode(_ codes: UnsafeRawBufferPointer, into output: UnsafeMutableBufferPointer<Int16>) -> Int {
+        let count = min(codes.count, output.count)
+        decodeTable.withUnsafeBufferPointer { table in
+            for index in 0..<count {
+                output[index] = table[Int(codes[index])]
+            }
+        }
+        return count
+    }
+
+    /// Decodes a payload slice into `output`; returns how many samples.
+    @discardableResult
+    public static func decode(_ payload: ByteBuffer, into output: UnsafeMutableBufferPointer<Int16>) -> Int {
+        payload.withUnsafeReadableBytes { decode($0, into: output) }
+    }
+
+    /// Appends the codes for `pcm` to `buffer`; returns how many bytes.
+    @discardableResult
+    public static func encode(_ pcm: UnsafeBufferPointer<Int16>, appendingTo buffer: inout ByteBuffer) -> Int {
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: pcm.count) { raw in
+            encode(pcm, into: raw.bindMemory(to: UInt8.self))
+        }
+    }
+}

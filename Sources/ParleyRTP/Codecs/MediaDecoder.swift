@@ -1,0 +1,81 @@
+/// One leg's receive audio path after the jitter buffer: decode, resample to 16 kHz,
+/// conceal losses. Produces the 20 ms, 320-sample frames the conference mixer takes.
+///
+/// G.711 payloads are decoded to 8 kHz and interpolated with the leg's own
+/// ``HalfBandUpsampler``; G.722 decodes straight to 16 kHz. A ``PacketLossConcealer``
+/// repeats and fades the last frame over gaps. All storage is allocated in `init`.
+public struct MediaDecoder: Sendable {
+    public let codec: AudioCodec
+    private var g722 = G722Decoder()
+    private var upsampler = HalfBandUpsampler()
+    private var concealer = PacketLossConcealer(frameSamples: AudioCodec.widebandFrameSamples)
+    private var narrowband = [Int16](repeating: 0, count: AudioCodec.widebandFrameSamples / 2)
+
+    public init(codec: AudioCodec) {
+        self.codec = codec
+    }
+
+    /// Decodes one 20 ms payload into `frame` (320 samples at 16 kHz; a short payload
+    /// leaves the rest silent). Returns the samples produced.
+    @discardableResult
+    public mutating func decode(_ payload: UnsafeRawBufferPointer, into frame: UnsafeMutableBufferPointer<Int16>) -> Int {
+        let frameSamples = min(frame.count, AudioCodec.widebandFrameSamples)
+        let target = UnsafeMutableBufferPointer(rebasing: frame[0..<frameSamples])
+        var produced = 0
+        switch codec {
+        case .g722:
+            produced = g722.decode(payload, into: target)
+        case .pcmu, .pcma:
+            let codec = self.codec
+            narrowband.withUnsafeMutableBufferPointer { narrow in
+                let decoded: Int
+                if codec == .pcmu {
+                    decoded = G711MuLaw.decode(payload, into: narrow)
+                } else {
+                    decoded = G711ALaw.decode(payload, into: narrow)
+                }
+                produced = upsampler.process(UnsafeBufferPointer(rebasing: narrow[0..<decoded]), into: target)
+            }
+        }
+        for index in produced..<frame.count {
+            frame[index] = 0
+        }
+        concealer.received(target)
+        return produced
+    }
+
+    /// Writes a concealment frame for a lost or late packet.
+    public mutating func conceal(into frame: UnsafeMutableBufferPointer<Int16>) {
+        concealer.conceal(into: frame)
+    }
+
+    /// Writes silence (the leg is idle).
+    public mutating func silence(into frame: UnsafeMutableBufferPointer<Int16>) {
+        concealer.silence(into: frame)
+    }
+
+    /// Renders what the jitter buffer said to play. Returns false when the result is
+    /// silence, so the caller can tell the mixer the leg has no audio this tick.
+    /// A frame whose payload type is not this codec's (comfort noise, a stray type) is
+    /// concealed.
+    @discardableResult
+    public mutating func render(
+        _ output: JitterBuffer.Output,
+        from buffer: JitterBuffer,
+        into frame: UnsafeMutableBufferPointer<Int16>
+    ) -> Bool {
+        switch output {
+        case .frame(let packet) where packet.payloadType == codec.payloadType:
+            buffer.withPayload(of: packet) { payload in
+                _ = decode(payload, into: frame)
+            }
+            return true
+        case .frame, .concealment:
+            conceal(into: frame)
+            return concealer.consecutiveConcealed <= concealer.fadeFrames
+        case .silence:
+            silence(into: frame)
+            return false
+        }
+    }
+}
