@@ -47,7 +47,7 @@ public struct APIClient: Sendable {
         }
         let response: HTTPClientResponse
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: timeout)
+            response = try await Self.httpClient.execute(request, timeout: timeout)
         } catch {
             throw ParleyError(
                 .unavailable, code: "client.unreachable", message: "Cannot reach the Parley server at \(baseURL) (\(error)).",
@@ -72,6 +72,15 @@ public struct APIClient: Sendable {
         }
         return bytes
     }
+
+    /// The process's HTTP client, never shut down (like `HTTPClient.shared`). Unlike the shared
+    /// one it does not retry connecting until the request's deadline, so a server that is not
+    /// running is reported at once rather than after `timeout`.
+    static let httpClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 
     static func kind(for status: Int) -> ParleyError.Kind {
         switch status {

@@ -113,11 +113,12 @@ public final class ParleyStore: Sendable {
         }
     }
 
-    /// Runs a cheap query on a reader connection; throws when the database cannot answer.
+    /// Runs a cheap query that touches the store (its schema version) on a reader
+    /// connection; throws when the database cannot answer. For readiness checks.
     public func ping() async throws {
         let connection = try await readers.lease()
         do {
-            try await connection.execute("SELECT 1")
+            try await connection.execute("SELECT MAX(version) FROM parley_schema")
         } catch {
             await readers.release(connection, reusable: false)
             throw TransactionContext(kind: kind, location: location, writing: false).map(error)

@@ -78,7 +78,8 @@ struct APIAuthorizationTests {
             let api = server.api
             let dan = try await api.host("dan", ["role": "user"])
             expectProblem(try await api.send("POST /api/v1/meetings", body: json(["title": "x"]), auth: dan), 403, code: "auth.cannot_host")
-            expectProblem(try await api.send("POST /api/v1/meetings", body: json(["host": "dan"])), 422, code: "meeting.host_cannot_host", field: "host")
+            expectProblem(
+                try await api.send("POST /api/v1/meetings", body: json(["host": "dan"])), 422, code: "meeting.host_cannot_host", field: "host")
             #expect(try await api.meetingCount() == 0)
         }
     }

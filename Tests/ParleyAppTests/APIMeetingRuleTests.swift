@@ -50,7 +50,8 @@ struct APIMeetingRuleTests {
             }
             let other = try await api.createMeeting(["start": TestTime.minutes(600), "durationMinutes": 30])
             expectProblem(
-                try await api.send("PATCH /api/v1/meetings/{id}", ["id": other.id], body: json(["meetingID": "777777"])), 409, code: "meeting.id_in_use")
+                try await api.send("PATCH /api/v1/meetings/{id}", ["id": other.id], body: json(["meetingID": "777777"])), 409,
+                code: "meeting.id_in_use")
             #expect(try await api.meetingCount() == count + 1)
 
             // Cancelling releases the ID (the cancelled meeting is kept for the record).
@@ -75,7 +76,8 @@ struct APIMeetingRuleTests {
             let bob = try await api.host("bob")
             // Its booked hour still holds the ID...
             expectProblem(
-                try await api.send("POST /api/v1/meetings", body: json(["meetingID": "55555", "start": TestTime.minutes(30), "durationMinutes": 10]), auth: bob),
+                try await api.send(
+                    "POST /api/v1/meetings", body: json(["meetingID": "55555", "start": TestTime.minutes(30), "durationMinutes": 10]), auth: bob),
                 409, code: "meeting.id_in_use")
             // ...but a later slot may reuse it.
             let again = try await api.createMeeting(["meetingID": "55555", "start": TestTime.minutes(120), "durationMinutes": 10], auth: bob)
@@ -96,9 +98,11 @@ struct APIMeetingRuleTests {
             let room = try await api.createMeeting(["reservationless": true, "title": "Dave's room"], auth: dave)
             #expect(room.meetingID == "8080" && room.reservationless && room.start == nil && room.end == nil && room.host == "dave")
             expectProblem(
-                try await api.send("POST /api/v1/meetings", body: json(["reservationless": true, "meetingID": "9999"]), auth: dave), 422, field: "meetingID")
+                try await api.send("POST /api/v1/meetings", body: json(["reservationless": true, "meetingID": "9999"]), auth: dave), 422,
+                field: "meetingID")
             // The admin may open it for a host; the profile number is in use while it stands.
-            expectProblem(try await api.send("POST /api/v1/meetings", body: json(["reservationless": true, "host": "dave"])), 409, code: "meeting.id_in_use")
+            expectProblem(
+                try await api.send("POST /api/v1/meetings", body: json(["reservationless": true, "host": "dave"])), 409, code: "meeting.id_in_use")
             // A standing room does not block the host's scheduled meetings.
             try await api.createMeeting(["start": TestTime.minutes(60), "durationMinutes": 30], auth: dave)
             // Ending a reservationless meeting makes it ready for next time.
@@ -107,7 +111,8 @@ struct APIMeetingRuleTests {
             #expect(after.state == "scheduled" && after.endedAt != nil)
             // PATCHing times of a reservationless meeting is refused.
             expectProblem(
-                try await api.send("PATCH /api/v1/meetings/{id}", ["id": room.id], body: json(["durationMinutes": 30]), auth: dave), 422, field: "start")
+                try await api.send("PATCH /api/v1/meetings/{id}", ["id": room.id], body: json(["durationMinutes": 30]), auth: dave), 422,
+                field: "start")
         }
     }
 
@@ -140,15 +145,21 @@ struct APIMeetingRuleTests {
             let again = try await api.send("POST /api/v1/meetings/{id}/start", ["id": now.id]).decode(MeetingDTO.self)
             #expect(again == started && again.state == "in_progress")
             // A running meeting keeps its start and its ID; its end may move.
-            expectProblem(try await api.send("PATCH /api/v1/meetings/{id}", ["id": now.id], body: json(["start": TestTime.minutes(2)])), 409, code: "meeting.in_progress")
-            expectProblem(try await api.send("PATCH /api/v1/meetings/{id}", ["id": now.id], body: json(["meetingID": "4444"])), 409, code: "meeting.in_progress")
-            let longer = try await api.send("PATCH /api/v1/meetings/{id}", ["id": now.id], body: json(["durationMinutes": 20])).decode(MeetingDTO.self)
+            expectProblem(
+                try await api.send("PATCH /api/v1/meetings/{id}", ["id": now.id], body: json(["start": TestTime.minutes(2)])), 409,
+                code: "meeting.in_progress")
+            expectProblem(
+                try await api.send("PATCH /api/v1/meetings/{id}", ["id": now.id], body: json(["meetingID": "4444"])), 409, code: "meeting.in_progress"
+            )
+            let longer = try await api.send("PATCH /api/v1/meetings/{id}", ["id": now.id], body: json(["durationMinutes": 20])).decode(
+                MeetingDTO.self)
             #expect(longer.start == started.start && longer.state == "in_progress")
             // Cancelling a running meeting ends it.
             let cancelled = try await api.send("DELETE /api/v1/meetings/{id}", ["id": now.id]).decode(MeetingDTO.self)
             #expect(cancelled.state == "cancelled" && cancelled.endedAt != nil)
             expectProblem(try await api.send("POST /api/v1/meetings/{id}/start", ["id": now.id]), 409, code: "meeting.finished")
-            expectProblem(try await api.send("PATCH /api/v1/meetings/{id}", ["id": now.id], body: json(["title": "x"])), 409, code: "meeting.finished")
+            expectProblem(
+                try await api.send("PATCH /api/v1/meetings/{id}", ["id": now.id], body: json(["title": "x"])), 409, code: "meeting.finished")
         }
     }
 

@@ -17,7 +17,9 @@ struct APIPostgresTests {
             let first = try await api.createMeeting(["title": "PG", "meetingID": "909090", "durationMinutes": 30])
             let room = try await api.createMeeting(["reservationless": true], auth: bob)
             #expect(room.meetingID == "3030")
-            expectProblem(try await api.send("POST /api/v1/meetings", body: json(["meetingID": "909090", "start": TestTime.minutes(600)])), 409, code: "meeting.id_in_use")
+            expectProblem(
+                try await api.send("POST /api/v1/meetings", body: json(["meetingID": "909090", "start": TestTime.minutes(600)])), 409,
+                code: "meeting.id_in_use")
             let count = try await api.meetingCount()
             #expect(count == 2)
             expectStatus(try await api.send("POST /api/v1/meetings/{id}/start", ["id": first.id]), 200)

@@ -63,13 +63,18 @@ struct APIRequestErrorTests {
         try await TestServer.with { server in
             let api = server.api
             let problem = expectProblem(
-                try await api.send("POST /api/v1/meetings", body: json(["title": "x", "colour": "blue"])), 400, code: "request.unknown_field", field: "colour")
+                try await api.send("POST /api/v1/meetings", body: json(["title": "x", "colour": "blue"])), 400, code: "request.unknown_field",
+                field: "colour")
             #expect(problem?.fix?.contains("durationMinutes") == true)
-            expectProblem(try await api.send("POST /api/v1/users", body: json(["login": "x", "admin": true])), 400, code: "request.unknown_field", field: "admin")
             expectProblem(
-                try await api.send("PATCH /api/v1/users/{login}", ["login": "admin"], body: json(["login": "root"])), 400, code: "request.unknown_field", field: "login")
+                try await api.send("POST /api/v1/users", body: json(["login": "x", "admin": true])), 400, code: "request.unknown_field",
+                field: "admin")
+            expectProblem(
+                try await api.send("PATCH /api/v1/users/{login}", ["login": "admin"], body: json(["login": "root"])), 400,
+                code: "request.unknown_field", field: "login")
             expectProblem(try await api.send("POST /api/v1/groups", body: json(["name": "g", "members": []])), 400, code: "request.unknown_field")
-            expectProblem(try await api.send("POST /api/v1/licenses", body: json(["hosts": 1, "expires": "never"])), 400, code: "request.unknown_field")
+            expectProblem(
+                try await api.send("POST /api/v1/licenses", body: json(["hosts": 1, "expires": "never"])), 400, code: "request.unknown_field")
             #expect(try await api.meetingCount() == 0)
             #expect(try await api.userCount() == 1)
         }
@@ -121,15 +126,17 @@ struct APIRequestErrorTests {
             expectProblem(
                 try await api.send("POST /api/v1/meetings", body: json(["start": start, "end": TestTime.minutes(30)])), 422,
                 code: "meeting.end_before_start", field: "end")
-            expectProblem(try await api.send("POST /api/v1/meetings", body: json(["start": start, "end": start])), 422, code: "meeting.end_before_start")
             expectProblem(
-                try await api.send("POST /api/v1/meetings", body: json(["start": start, "end": TestTime.minutes(61)])), 422, code: "meeting.too_short")
+                try await api.send("POST /api/v1/meetings", body: json(["start": start, "end": start])), 422, code: "meeting.end_before_start")
+            expectProblem(
+                try await api.send("POST /api/v1/meetings", body: json(["start": start, "end": TestTime.minutes(61)])), 422, code: "meeting.too_short"
+            )
             expectProblem(
                 try await api.send("POST /api/v1/meetings", body: json(["start": start, "end": TestTime.minutes(60 + 24 * 60 + 1)])), 422,
                 code: "meeting.too_long")
-            expectProblem(
-                try await api.send("POST /api/v1/meetings", body: json(["start": start, "end": TestTime.minutes(90), "durationMinutes": 30])), 422,
-                field: "duration")
+            let both = expectProblem(
+                try await api.send("POST /api/v1/meetings", body: json(["start": start, "end": TestTime.minutes(90), "durationMinutes": 30])), 422)
+            #expect(both?.detail.contains("either an end or a duration") == true)
             expectProblem(
                 try await api.send("POST /api/v1/meetings", body: json(["reservationless": true, "start": start])), 422, field: "reservationless")
             #expect(try await api.meetingCount() == 0)

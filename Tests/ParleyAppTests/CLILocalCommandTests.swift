@@ -87,4 +87,17 @@ struct CLILocalCommandTests {
             #expect(zero.status == 1 && zero.stderr.contains("hosts must be from 1"), "\(zero.transcript)")
         }
     }
+
+    @Test func unreachableServerIsReportedAtOnce() async throws {
+        try await TemporaryDirectory.with(prefix: "parley-cli") { directory in
+            // Nothing listens on a port the kernel just handed out and took back.
+            let url = "http://127.0.0.1:\(try PostgresServer.freePort())"
+            let started = ContinuousClock.now
+            let result = try await ParleyCLI.run(["meeting", "list", "--server", url, "--token", "prl_x"], in: directory, limit: .seconds(20))
+            #expect(ContinuousClock.now - started < .seconds(10), "took \(ContinuousClock.now - started)")
+            #expect(result.status == 1, "\(result.transcript)")
+            #expect(result.stderr.contains("Cannot reach the Parley server at \(url)"), "\(result.transcript)")
+            #expect(result.stderr.contains("fix: Is `parley serve` running there?"), "\(result.transcript)")
+        }
+    }
 }

@@ -1,15 +1,16 @@
 import Foundation
+import NIOCore
 import ParleyTestSupport
 import ParleyWeb
 import Synchronization
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `parley serve` as a subprocess, the client commands against it, and how it stops: cleanly on
@@ -58,7 +59,8 @@ struct CLIServerTests {
 
             var result = try await parley(["user", "add", "bob", "--name", "Bob Builder", "--profile", "4242"])
             #expect(result.status == 0, "\(result.transcript)")
-            #expect(result.stdout.contains("LOGIN") && result.stdout.contains("Bob Builder") && result.stdout.contains("4242"), "\(result.transcript)")
+            #expect(
+                result.stdout.contains("LOGIN") && result.stdout.contains("Bob Builder") && result.stdout.contains("4242"), "\(result.transcript)")
 
             result = try await parley(["user", "add", "carol", "--role", "user", "--email", "carol@example.com", "--json"])
             #expect(result.status == 0, "\(result.transcript)")
@@ -122,7 +124,9 @@ struct CLIServerTests {
 
             result = try await parley(["meeting", "list"])
             #expect(result.status == 0, "\(result.transcript)")
-            #expect(result.stdout.contains("MEETING ID") && result.stdout.contains("Standup") && result.stdout.contains("8675309"), "\(result.transcript)")
+            #expect(
+                result.stdout.contains("MEETING ID") && result.stdout.contains("Standup") && result.stdout.contains("8675309"), "\(result.transcript)"
+            )
             #expect(result.stdout.contains("2 of 2 meetings"), "\(result.transcript)")
 
             result = try await parley(["meeting", "list", "--json", "--host", "bob"])
@@ -131,7 +135,9 @@ struct CLIServerTests {
 
             result = try await parley(["meeting", "show", "8675309"])
             #expect(result.status == 0, "\(result.transcript)")
-            #expect(result.stdout.contains("Meeting ID  8675309") && result.stdout.contains("Review") && result.stdout.contains("bob"), "\(result.transcript)")
+            #expect(
+                result.stdout.contains("Meeting ID  8675309") && result.stdout.contains("Review") && result.stdout.contains("bob"),
+                "\(result.transcript)")
             result = try await parley(["meeting", "show", "8675309", "--json"])
             #expect(try JSONDecoder().decode(MeetingDTO.self, from: Data(result.stdout.utf8)) == review)
             result = try await parley(["meeting", "show", "999999"])
@@ -158,9 +164,11 @@ struct CLIServerTests {
             // Keep writing while the server is killed: every acknowledged write must survive.
             let acknowledgedBox = Acknowledged()
             let writer = Task {
-                for index in 0..<10_000 {
+                // AsyncHTTPClient's shared client keeps trying to connect to a dead server until the
+                // request's deadline, so the requests get a short one.
+                for index in 0..<10_000 where server.process.finished == nil {
                     let login = "user\(index)"
-                    guard let reply = try? await api.raw("POST", "/api/v1/users", body: json(["login": login])) else { return }
+                    guard let reply = try? await api.raw("POST", "/api/v1/users", body: json(["login": login]), timeout: .seconds(3)) else { return }
                     if reply.status == 201 { acknowledgedBox.logins.withLock { $0.append(login) } }
                 }
             }

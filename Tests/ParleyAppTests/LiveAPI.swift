@@ -86,7 +86,10 @@ final class LiveAPI: Sendable {
     }
 
     /// Sends any request without checking it against the document.
-    func raw(_ method: String, _ pathAndQuery: String, body: String? = nil, auth: Auth = .admin, contentType: String = "application/json") async throws -> Reply {
+    func raw(
+        _ method: String, _ pathAndQuery: String, body: String? = nil, auth: Auth = .admin, contentType: String = "application/json",
+        timeout: TimeAmount = .seconds(30)
+    ) async throws -> Reply {
         var request = HTTPClientRequest(url: baseURL + pathAndQuery)
         request.method = HTTPMethod(rawValue: method)
         switch auth {
@@ -99,7 +102,7 @@ final class LiveAPI: Sendable {
             request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(string: body))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
         let buffer = try await response.body.collect(upTo: 4 * 1024 * 1024)
         return Reply(status: Int(response.status.code), headers: response.headers, body: Array(buffer.readableBytesView))
     }
@@ -131,7 +134,8 @@ final class LiveAPI: Sendable {
         do {
             let value = try reply.json()
             let problems = spec.violations(of: value, against: schema)
-            #expect(problems.isEmpty, "\(route) \(reply.status) does not match its schema: \(problems)\n\(reply.text)", sourceLocation: sourceLocation)
+            #expect(
+                problems.isEmpty, "\(route) \(reply.status) does not match its schema: \(problems)\n\(reply.text)", sourceLocation: sourceLocation)
         } catch {
             Issue.record("\(route) \(reply.status) body is not JSON: \(reply.text)", sourceLocation: sourceLocation)
         }

@@ -138,11 +138,14 @@ struct OpenAPIDocumentTests {
             displayName: "Ada", joinedAt: at, leftAt: at + .seconds(60), codec: "PCMU")
         let bareRecord = AttendanceRecord(
             id: record.id, meetingRecordID: meeting.id, participantURI: "web:ada", displayName: "Ada", joinedAt: at)
-        let alarm = Alarm(id: RecordID(rawValue: "alm_00000000000000000001"), code: "licence.hosts_exceeded", severity: .error, message: "m", raisedAt: at, clearedAt: at)
+        let alarm = Alarm(
+            id: RecordID(rawValue: "alm_00000000000000000001"), code: "licence.hosts_exceeded", severity: .error, message: "m", raisedAt: at,
+            clearedAt: at)
         let bareAlarm = Alarm(id: alarm.id, code: alarm.code, severity: .warning, message: "m", raisedAt: at)
         let grant = LicenceGrant(id: RecordID(rawValue: "lic_00000000000000000001"), hosts: 5, note: "PO-1", addedAt: at)
         let status = LicenceStatusDTO(
-            LicenceStatus(installedHosts: 5, activeHosts: 2, auditWindowDays: 30, exceeded: false, singleMeetingMode: false, grants: [grant], checkedAt: at))
+            LicenceStatus(
+                installedHosts: 5, activeHosts: 2, auditWindowDays: 30, exceeded: false, singleMeetingMode: false, grants: [grant], checkedAt: at))
         let group = GroupDTO(UserGroup(id: RecordID(rawValue: "grp_00000000000000000001"), name: "eng", description: "Engineering", createdAt: at))
         let problem = Problem(ParleyError(.invalid, code: "meeting.too_short", message: "m", field: "end", fix: "f"))
         var fullProblem = problem
@@ -161,7 +164,10 @@ struct OpenAPIDocumentTests {
             ("Token", token, token),
             ("Problem", fullProblem, bareProblem),
             ("UserPage", Page(items: [UserDTO(user)], total: 1, limit: 50, offset: 0), Page<UserDTO>(items: [], total: 0, limit: 50, offset: 0)),
-            ("MeetingPage", Page(items: [MeetingDTO(MeetingView(meeting: meeting, hostLogin: "ada"))], total: 1, limit: 50, offset: 0), Page<MeetingDTO>(items: [], total: 0, limit: 1, offset: 0)),
+            (
+                "MeetingPage", Page(items: [MeetingDTO(MeetingView(meeting: meeting, hostLogin: "ada"))], total: 1, limit: 50, offset: 0),
+                Page<MeetingDTO>(items: [], total: 0, limit: 1, offset: 0)
+            ),
             ("GroupList", ItemsDTO(items: [group]), ItemsDTO<GroupDTO>(items: [])),
             ("AlarmList", ItemsDTO(items: [AlarmDTO(alarm)]), ItemsDTO<AlarmDTO>(items: [])),
             ("AttendanceList", ItemsDTO(items: [AttendanceDTO(record)]), ItemsDTO<AttendanceDTO>(items: [])),
@@ -219,8 +225,10 @@ struct OpenAPIDocumentTests {
         #expect(spec.violations(of: .object(["token": .int(1), "user": .string("a")]), against: schema).count == 1)
         #expect(spec.violations(of: .object(["token": .string("prl_" + String(repeating: "a", count: 64))]), against: schema).count == 1)
         #expect(
-            spec.violations(of: .object(["token": .string("prl_" + String(repeating: "a", count: 64)), "user": .string("a"), "x": .null]), against: schema)
-                .count == 1)
+            spec.violations(
+                of: .object(["token": .string("prl_" + String(repeating: "a", count: 64)), "user": .string("a"), "x": .null]), against: schema
+            )
+            .count == 1)
         #expect(spec.violations(of: .object(["token": .string("nope"), "user": .string("a")]), against: schema).count == 1)
     }
 }

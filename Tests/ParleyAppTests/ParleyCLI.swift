@@ -16,7 +16,9 @@ enum ParleyCLI {
         let process = try ParleyProcess(arguments, in: directory, name: name)
         do {
             let finished = try await process.waitForExit(within: limit)
-            return CLIResult(status: finished.exited ? finished.status : -finished.status, stdout: process.stdout, stderr: process.stderr, transcript: process.transcript)
+            return CLIResult(
+                status: finished.exited ? finished.status : -finished.status, stdout: process.stdout, stderr: process.stderr,
+                transcript: process.transcript)
         } catch {
             await process.stop()
             throw error

@@ -82,8 +82,3 @@ extension ByteBuffer {
 
     var bytes: [UInt8] { getBytes(at: readerIndex, length: readableBytes) ?? [] }
 }
-
-/// Runs `body` with an array's storage as a buffer pointer (tests only).
-func withPointer<R>(_ array: [Int16], _ body: (UnsafeBufferPointer<Int16>) -> R) -> R {
-    array.withUnsafeBufferPointer(body)
-}

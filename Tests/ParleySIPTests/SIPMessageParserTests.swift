@@ -63,7 +63,7 @@ struct SIPMessageParserTests {
             OPTIONS sip:a@example.com SIP/2.0
             Via: SIP/2.0/UDP a.example.com;branch=z9hG4bK1, SIP/2.0/TCP b.example.com;branch=z9hG4bK2
             Via: SIP/2.0/UDP c.example.com;branch=z9hG4bK3
-            Contact: "Smith, John" <sip:john@example.com>, <sip:j2@example.com;x="a,b">
+            Contact: "Smith, John" <sip:john@example.com>, <sip:j2@example.com;x=ab>;note="a,b"
             To: <sip:a@example.com>
             From: "Last, First" <sip:f@example.com>;tag=1
             Call-ID: split

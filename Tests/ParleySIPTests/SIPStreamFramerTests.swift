@@ -82,9 +82,9 @@ struct SIPStreamFramerTests {
     ])
     func framingErrors(text: String, code: SIPParseError.Code) {
         var buffer = ByteBuffer(string: text)
-        #expect(throws: SIPParseError(code, header: code == .messageTooLarge ? nil : "Content-Length", offset: code == .messageTooLarge ? 65_536 : 24)) {
-            try SIPStreamFramer().nextFrame(&buffer)
-        }
+        let error = #expect(throws: SIPParseError.self) { try SIPStreamFramer().nextFrame(&buffer) }
+        #expect(error?.code == code)
+        #expect(buffer.readableBytes == text.utf8.count, "nothing is consumed")
     }
 
     @Test("endless headers without an end are refused once over the limit")

@@ -43,6 +43,31 @@ struct OpeningTests {
         }
     }
 
+    @Test
+    func aSQLiteDatabaseOfAnotherProgramIsRefusedAndLeftUntouched() async throws {
+        try await TemporaryDirectory.with { directory async throws in
+            let path = directory.appending("other.sqlite")
+            // A SQLite file with tables but without Parley's version table.
+            let store = try await ParleyStore.open(.sqlite(path: path), logger: makeTestLogger())
+            try await store.executeForTesting("DROP TABLE parley_schema")
+            try await store.close()
+            let before = try Data(contentsOf: URL(fileURLWithPath: path))
+            let error = await parleyError { _ = try await ParleyStore.open(.sqlite(path: path), logger: makeTestLogger()) }
+            #expect(error?.code == "store.not_a_store")
+            #expect(error?.message.contains("another program") == true)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        }
+    }
+
+    @Test
+    func aSQLitePathInAMissingDirectoryCannotBeOpened() async throws {
+        let path = "/tmp/parley-no-such-directory-\(UInt64.random(in: 0...UInt64.max))/parley.sqlite"
+        let error = await parleyError { _ = try await ParleyStore.open(.sqlite(path: path), logger: makeTestLogger()) }
+        #expect(error?.kind == .storage)
+        #expect(error?.code == "store.cannot_open")
+        #expect(error?.message.contains(path) == true)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func aStoreWithANewerSchemaIsRefusedAndLeftUntouched(kind: StoreKind) async throws {
         try await withTestStoreConfiguration(kind) { configuration async throws in

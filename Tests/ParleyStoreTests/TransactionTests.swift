@@ -1,6 +1,7 @@
 import ParleyModel
 import ParleyStore
 import ParleyTestSupport
+import Synchronization
 import Testing
 
 @Suite("Transactions", .timeLimit(.minutes(3)))
@@ -111,6 +112,38 @@ struct TransactionTests {
         }
     }
 
+    /// Write skew between two PostgreSQL stores (two processes): both count the group, both
+    /// see it empty, both insert. SERIALIZABLE fails one of them (40001) and the store runs
+    /// that body again, which then sees the other's row.
+    @Test
+    func postgresSerializationFailuresRunTheBodyAgain() async throws {
+        try await withTestStoreConfiguration(.postgres) { configuration async throws in
+            let first = try await ParleyStore.open(configuration, logger: makeTestLogger())
+            let second = try await ParleyStore.open(configuration, logger: makeTestLogger())
+            let bothCounted = Rendezvous(parties: 2)
+            let runs = RunCounter()
+            let inserted = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for (name, store) in [("alice", first), ("bob", second)] {
+                    group.addTask {
+                        try await store.write { tx in
+                            let members = try await tx.countUsers(inGroup: "solo")
+                            if runs.increment(name) == 1 { await bothCounted.arrive() }
+                            guard members == 0 else { return false }
+                            try await tx.insertUser(Fixtures.user(name, group: "solo"))
+                            return true
+                        }
+                    }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(inserted == 1)
+            #expect(try await first.read { tx in try await tx.countUsers(inGroup: "solo") } == 1)
+            #expect(runs.total == 3)
+            try await first.close()
+            try await second.close()
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func readTransactionsRefuseWrites(kind: StoreKind) async throws {
         try await withTestStore(kind) { store async throws in
@@ -156,4 +189,37 @@ struct TransactionTests {
             #expect(error?.code == "store.closed")
         }
     }
+}
+
+/// Lets `parties` tasks wait until all of them have arrived.
+private actor Rendezvous {
+    private let parties: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(parties: Int) {
+        self.parties = parties
+    }
+
+    func arrive() async {
+        if waiting.count + 1 == parties {
+            for waiter in waiting { waiter.resume() }
+            waiting.removeAll()
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+}
+
+/// Counts how often each named transaction body ran.
+private final class RunCounter: Sendable {
+    private let counts = Mutex<[String: Int]>([:])
+
+    func increment(_ name: String) -> Int {
+        counts.withLock { counts in
+            counts[name, default: 0] += 1
+            return counts[name, default: 0]
+        }
+    }
+
+    var total: Int { counts.withLock { $0.values.reduce(0, +) } }
 }

@@ -33,7 +33,7 @@ public struct SIPNameAddress: Sendable, Hashable, CustomStringConvertible {
     /// Always written in name-addr form, which is valid wherever addr-spec is.
     public var description: String {
         var text = ""
-        if let displayName, !displayName.isEmpty {
+        if let displayName {
             text += SIPValueScanner.quote(displayName) + " "
         }
         text += "<" + uri.description + ">" + parameters.headerParameterText

@@ -97,8 +97,11 @@ struct SIPValueScanner {
         guard consume(SIPCharacterClass.quote) else { return nil }
         while let byte = peek() {
             index += 1
+            // Folding is resolved before values are scanned, so CR and LF cannot be qdtext,
+            // and quoted-pair excludes them (RFC 3261 §25.1).
+            if byte == SIPCharacterClass.cr || byte == SIPCharacterClass.lf { break }
             if byte == SIPCharacterClass.backslash {
-                guard peek() != nil else { break }
+                guard let escaped = peek(), escaped != SIPCharacterClass.cr, escaped != SIPCharacterClass.lf else { break }
                 index += 1
             } else if byte == SIPCharacterClass.quote {
                 return String(decoding: bytes[start..<index], as: UTF8.self)

@@ -73,7 +73,7 @@ public struct SIPInfoDTMF: Sendable, Hashable {
         if contentType.matches(.dtmfRelay) {
             var digit: DTMFDigit?
             var duration: Int?
-            for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+            for line in text.split(whereSeparator: \.isNewline) {
                 let parts = line.split(separator: "=", maxSplits: 1)
                 guard parts.count == 2 else { continue }
                 let key = SIPValueScanner.trim(String(parts[0])).lowercased()

@@ -4,7 +4,7 @@ extension SDPSessionDescription {
     /// Parses a whole session description, consuming the buffer on success.
     ///
     /// Tolerant where RFC 4566 §5 asks parsers to be: LF-only line ends, empty lines, a
-    /// missing `t=`, unknown line types and attributes. Strict on what the server needs:
+    /// missing `t=` (read as `t=0 0`), unknown line types and attributes. Strict on what the server needs:
     /// `v=0` first, a well-formed `o=`, `c=` and `m=` lines.
     public init(parsing buffer: inout ByteBuffer) throws(SDPParseError) {
         let text = String(decoding: buffer.readableBytesView, as: UTF8.self)
@@ -15,16 +15,16 @@ extension SDPSessionDescription {
     /// Parses a session description held in a string.
     public init(parsing text: String) throws(SDPParseError) {
         var lines: [(number: Int, type: Character, value: String)] = []
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var line = Substring(rawLine)
-            if line.last == "\r" { line = line.dropLast() }
-            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
-            let bytes = Array(line.utf8)
-            guard bytes.count >= 2, bytes[1] == UInt8(ascii: "="),
-                bytes[0] >= UInt8(ascii: "a"), bytes[0] <= UInt8(ascii: "z")
+        // Split on LF octets: as Characters, CRLF is one grapheme and would not split.
+        for (index, rawLine) in Array(text.utf8).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            var bytes = rawLine
+            if bytes.last == UInt8(ascii: "\r") { bytes = bytes.dropLast() }
+            if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
+            guard bytes.count >= 2, bytes[bytes.startIndex + 1] == UInt8(ascii: "="),
+                let type = bytes.first, type >= UInt8(ascii: "a"), type <= UInt8(ascii: "z")
             else { throw SDPParseError(.malformedLine, line: index + 1) }
-            let value = String(decoding: bytes[2...], as: UTF8.self)
-            lines.append((index + 1, Character(Unicode.Scalar(bytes[0])), value))
+            let value = String(decoding: bytes.dropFirst(2), as: UTF8.self)
+            lines.append((index + 1, Character(Unicode.Scalar(type)), value))
         }
         guard let first = lines.first else { throw SDPParseError(.empty, line: 1) }
         guard first.type == "v" else { throw SDPParseError(.missingVersion, line: first.number) }
@@ -77,6 +77,7 @@ extension SDPSessionDescription {
         guard let sessionName else { throw SDPParseError(.missingSessionName, line: first.number) }
         session.origin = origin
         session.sessionName = sessionName
+        if session.timing.isEmpty { session.timing = [SDPTiming()] }
         self = session
     }
 
