@@ -4,6 +4,8 @@
 enum ConfigurationSchema {
     typealias Config = ParleyConfiguration
     static let port = 1...65_535
+    /// Ports this process listens on: 0 asks the system for a free port (tests, ad-hoc runs).
+    static let listenPort = 0...65_535
 
     /// Keys that hold one value (settable from the file, the environment and flags).
     static let scalars: [ConfigurationBinding<Config>] = [
@@ -19,11 +21,11 @@ enum ConfigurationSchema {
         .text(
             "http.address", \Config.http.address, type: .address,
             "Address the HTTP and HTTPS listeners bind; 0.0.0.0 for every IPv4 interface, :: for IPv6."),
-        .integer("http.port", \Config.http.port, port, "Port of the HTTP API and portal (web role)."),
+        .integer("http.port", \Config.http.port, listenPort, "Port of the HTTP API and portal (web role)."),
         .optionalText(
             "http.public_url", \Config.http.publicURL, type: .url, example: "https://meet.example.com",
             "URL users reach the portal at (e.g. behind a reverse proxy), used in invitations and links."),
-        .integer("https.port", \Config.https.port, port, "Port of the HTTPS API and portal (web role)."),
+        .integer("https.port", \Config.https.port, listenPort, "Port of the HTTPS API and portal (web role)."),
         .optionalText(
             "https.certificate", \Config.https.certificate, type: .filePath, example: "/etc/parley/tls/fullchain.pem",
             "PEM certificate chain. HTTPS is served only when certificate and private_key are both set."),
@@ -52,13 +54,13 @@ enum ConfigurationSchema {
         .text(
             "sip.address", \Config.sip.address, type: .address,
             "Address the SIP listeners bind (node role; bound by a later release)."),
-        .integer("sip.udp_port", \Config.sip.udpPort, port, "SIP over UDP."),
-        .integer("sip.tcp_port", \Config.sip.tcpPort, port, "SIP over TCP."),
-        .integer("sip.tls_port", \Config.sip.tlsPort, port, "SIP over TLS."),
+        .integer("sip.udp_port", \Config.sip.udpPort, listenPort, "SIP over UDP."),
+        .integer("sip.tcp_port", \Config.sip.tcpPort, listenPort, "SIP over TCP."),
+        .integer("sip.tls_port", \Config.sip.tlsPort, listenPort, "SIP over TLS."),
         .text(
             "media.address", \Config.media.address, type: .address,
             "Address the media (RTP/RTCP, STUN) sockets bind (node role; bound by a later release)."),
-        .integer("media.port", \Config.media.port, port, "The single multiplexed UDP media port."),
+        .integer("media.port", \Config.media.port, listenPort, "The single multiplexed UDP media port."),
         .optionalInteger(
             "media.port_range.first", \Config.media.portRange.first, port, example: "16384",
             "First port of an extra UDP media range; set first and last together (an even first port is recommended)."

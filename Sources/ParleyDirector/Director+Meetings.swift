@@ -325,7 +325,7 @@ extension Director {
 
     func resolveSchedule(start: Timestamp, end: Timestamp?, duration: Duration?, fallback: Duration) throws(ParleyError) -> MeetingSchedule {
         if end != nil, duration != nil {
-            throw ParleyError.invalid("duration", "Give either an end or a duration, not both.")
+            throw ParleyError.invalid("durationMinutes", "Give either an end or a duration (durationMinutes), not both.")
         }
         if let end { return .scheduled(start: start, end: end) }
         return .scheduled(start: start, end: start + (duration ?? fallback))

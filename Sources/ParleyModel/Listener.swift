@@ -108,6 +108,8 @@ public struct ListenerTable: Hashable, Sendable {
         var out: [(Listener, Listener)] = []
         for (i, a) in listeners.enumerated() {
             for b in listeners[(i + 1)...] {
+                // Port 0 means "any free port": the system never gives two sockets the same one.
+                if a.ports.first == 0 || b.ports.first == 0 { continue }
                 let sameKind = (a.transport == .udp) == (b.transport == .udp)
                 let overlap = a.ports.first <= b.ports.last && b.ports.first <= a.ports.last
                 let sameAddress = a.bindAddress == b.bindAddress || Self.isWildcard(a.bindAddress) || Self.isWildcard(b.bindAddress)

@@ -42,11 +42,15 @@ struct StoreConnection: Sendable {
 
     /// Closes the connection, ignoring failures: a connection being dropped has nothing left
     /// to report.
+    /// Uses the EventLoopFuture form on purpose: the async form is cancellable, and a close
+    /// cancelled during shutdown would leave the connection open.
     func close() async {
+        let closing: EventLoopFuture<Void>
         switch driver {
-        case .sqlite(let connection): try? await connection.close()
-        case .postgres(let connection): try? await connection.close()
+        case .sqlite(let connection): closing = connection.close()
+        case .postgres(let connection): closing = connection.close()
         }
+        try? await closing.get()
     }
 
     /// Runs one statement that returns nothing of interest.

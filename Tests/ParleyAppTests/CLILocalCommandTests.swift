@@ -41,7 +41,7 @@ struct CLILocalCommandTests {
             #expect(check.stdout.isEmpty, "\(check.transcript)")
             for expected in [
                 "3 errors",
-                "bad.yaml:2: http.port: expected an integer from 1 to 65535, got '70000'.",
+                "bad.yaml:2: http.port: expected an integer from 0 to 65535, got '70000'.",
                 "bad.yaml:4: log.level: expected one of: trace, debug, info, notice, warning, error, critical, got 'loud'.",
                 "bad.yaml:9: nodes[0].site: site 'emea' is not declared in sites. Add it under sites: or use one of: hq.",
                 "fix: Correct the keys listed, then run `parley config check` again.",

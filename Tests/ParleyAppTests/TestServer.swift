@@ -23,14 +23,9 @@ struct TestServer: Sendable {
         _ kind: StoreKind = .sqlite, settings: [(key: String, value: String)] = [], _ body: (TestServer) async throws -> T
     ) async throws -> T {
         try await TemporaryDirectory.with(prefix: "parley-app") { directory in
-            // The web role only: the director role's background licence audit would be cancelled
-            // mid-transaction when the test stops the server by cancelling its task, and
-            // ParleyStore's StoreConnection.close() is itself cancelled then, leaving an SQLite
-            // connection unclosed (an assertion in debug builds). The API runs the same audit
-            // after every change that matters; `parley serve` with all roles is tested as a
-            // subprocess (CLIServerTests).
+            // All three roles, as `parley serve` runs them; the task's cancellation stops the server.
             var overrides: [(key: String, value: String)] = [
-                ("data_dir", directory.appending("data")), ("http.address", "127.0.0.1"), ("log.level", "error"), ("roles", "web"),
+                ("data_dir", directory.appending("data")), ("http.address", "127.0.0.1"), ("log.level", "error"),
             ]
             var database: String?
             if kind == .postgres {

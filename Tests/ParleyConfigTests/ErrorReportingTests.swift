@@ -45,7 +45,7 @@ struct ErrorReportingTests {
         let lines = report.errors.map(\.description)
         #expect(
             lines == [
-                "parley.yaml:2: http.port: expected an integer from 1 to 65535, got 'abc'. For example: port: 8080.",
+                "parley.yaml:2: http.port: expected an integer from 0 to 65535, got 'abc'. For example: port: 8080.",
                 "parley.yaml:3: http.prot: unknown key 'prot'. Did you mean 'port'?",
                 "parley.yaml:7: meetings.id_digits: expected an integer from 4 to 10, got '12'. For example: id_digits: 6.",
                 "parley.yaml:9: log.level: expected one of: trace, debug, info, notice, warning, error, critical, got 'loud'. For example: level: info.",
@@ -62,9 +62,9 @@ struct ErrorReportingTests {
     }
 
     @Test(arguments: [
-        ("http:\n  port: 70000\n", "http.port", "expected an integer from 1 to 65535, got '70000'."),
-        ("http:\n  port: 80.5\n", "http.port", "expected an integer from 1 to 65535, got '80.5'."),
-        ("http:\n  port: [1, 2]\n", "http.port", "expected an integer from 1 to 65535, got a list."),
+        ("http:\n  port: 70000\n", "http.port", "expected an integer from 0 to 65535, got '70000'."),
+        ("http:\n  port: 80.5\n", "http.port", "expected an integer from 0 to 65535, got '80.5'."),
+        ("http:\n  port: [1, 2]\n", "http.port", "expected an integer from 0 to 65535, got a list."),
         ("http: 8080\n", "http", "expected a mapping with the keys address, port, public_url, got '8080'."),
         ("http:\n  address: 300.1.1.1\n", "http.address", "expected an IP address or host name, such as 0.0.0.0 or ::, got '300.1.1.1'."),
         ("http:\n  public_url: meet.example.com\n", "http.public_url", "expected an http:// or https:// URL, such as https://meet.example.com, got 'meet.example.com'."),
@@ -241,7 +241,16 @@ struct ErrorReportingTests {
     }
 
     @Test func descriptionWithoutFileName() {
-        let errors = ConfigurationLoader.check(yaml: "http:\n  port: 0\n").errors
+        let errors = ConfigurationLoader.check(yaml: "http:\n  port: 70000\n").errors
         #expect(errors.first?.description.hasPrefix("configuration:2: http.port: ") == true)
+    }
+}
+
+@Suite("Listening on port 0")
+struct PortZeroTests {
+    @Test("port 0 asks for a free port and never clashes")
+    func portZeroIsAllowed() {
+        let report = ConfigurationLoader.check(yaml: "http:\n  port: 0\nhttps:\n  port: 0\n")
+        #expect(report.errors.isEmpty, "\(report.errors)")
     }
 }

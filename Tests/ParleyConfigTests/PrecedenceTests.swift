@@ -67,7 +67,7 @@ struct PrecedenceTests {
         #expect(issue.source == .environment(variable: "PARLEY_HTTP_PORT"))
         #expect(
             issue.description
-                == "PARLEY_HTTP_PORT: expected an integer from 1 to 65535, got 'abc'. For example: PARLEY_HTTP_PORT=8080.")
+                == "PARLEY_HTTP_PORT: expected an integer from 0 to 65535, got 'abc'. For example: PARLEY_HTTP_PORT=8080.")
     }
 
     @Test func flagErrorsNameTheFlag() throws {
@@ -102,7 +102,7 @@ struct PrecedenceTests {
 
     @Test func warningsTravelWithErrors() throws {
         let result = ConfigurationLoader.load(
-            yaml: "http:\n  port: 0\n", sourceName: "p.yaml", environment: ["PARLEY_HTTP_PROT": "1"])
+            yaml: "http:\n  port: 70000\n", sourceName: "p.yaml", environment: ["PARLEY_HTTP_PROT": "1"])
         guard case .failure(let errors) = result else {
             Issue.record("expected errors")
             return

@@ -43,7 +43,7 @@ struct SchedulingTests {
             await expectError("meeting.too_short", .invalid, field: "end") {
                 try await f.director.createMeeting(NewMeeting(start: at(100), duration: .seconds(60)), by: host)
             }
-            await expectError("validation.duration", .invalid, field: "duration") {
+            await expectError("validation.durationMinutes", .invalid, field: "durationMinutes") {
                 try await f.director.createMeeting(NewMeeting(start: at(100), end: at(160), duration: .seconds(3600)), by: host)
             }
         }

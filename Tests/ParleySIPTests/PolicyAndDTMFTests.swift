@@ -124,3 +124,31 @@ struct SIPResponseTests {
         #expect(String(buffer: response.serialized).contains("Content-Length: 0\r\n"))
     }
 }
+
+@Suite("Symmetric response routing (RFC 3261 §18.2, RFC 3581)")
+struct SIPViaStampTests {
+    @Test("a phone behind NAT: received and rport are filled in, and responses go there")
+    func natted() throws {
+        var invite = makeInvite()
+        #expect(invite.responseDestination?.host == "pc33.example.com" && invite.responseDestination?.port == 5060)
+        invite.recordSource(host: "198.51.100.9", port: 40112)
+        #expect(invite.headers[.via] == "SIP/2.0/UDP pc33.example.com:5060;branch=z9hG4bK776asdhds;rport=40112;received=198.51.100.9")
+        let destination = try #require(invite.responseDestination)
+        #expect(destination.host == "198.51.100.9" && destination.port == 40112)
+        let response = SIPMessage.response(to: invite, status: 180, toTag: "t")
+        #expect(response.responseDestination?.port == 40112)
+    }
+
+    @Test("without rport only received is added, and only when the host differs; other Vias stay")
+    func withoutRport() throws {
+        var request = try #require(parseAndValidate(RFC4475.transports).value)
+        request.recordSource(host: "t1.example.com", port: 5060)
+        #expect(request.headers == (try #require(parseAndValidate(RFC4475.transports).value)).headers)
+        request.recordSource(host: "192.0.2.44", port: 5070)
+        #expect(request.topVia?.received == "192.0.2.44")
+        #expect(request.topVia?.rport == nil)
+        #expect(request.vias?.count == 5)
+        #expect(request.responseDestination?.host == "192.0.2.44")
+        #expect(request.responseDestination?.port == 5060)
+    }
+}
