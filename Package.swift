@@ -93,7 +93,8 @@ let package = Package(
         .target(
             name: "ParleyApp",
             dependencies: [
-                "ParleyModel", "ParleyConfig", "ParleyStore", "ParleyDirector", "ParleyWeb",
+                "ParleyModel", "ParleyConfig", "ParleyStore", "ParleyDirector", "ParleyWeb", "ParleyMediaServer", "ParleySIP",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 serviceLifecycle, logging, metrics, asyncHTTPClient, nioCore, nioPosix,
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -122,7 +123,10 @@ let package = Package(
         .testTarget(name: "ParleyMixerTests", dependencies: ["ParleyMixer", "ParleyRTP"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ParleyMediaServerTests",
-            dependencies: ["ParleyMediaServer", "ParleyModel", "ParleyRTP", "ParleySIP", nioCore],
+            dependencies: [
+                "ParleyMediaServer", "ParleyModel", "ParleyRTP", "ParleySIP", nioCore, logging,
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ParleyConfigTests", dependencies: ["ParleyConfig", "ParleyModel"], swiftSettings: swiftSettings),

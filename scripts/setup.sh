@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a Debian machine (as root) for Parley.
 #   scripts/setup.sh           what `parley serve` needs
-#   scripts/setup.sh --tests   plus what the test suite needs (a real PostgreSQL server)
+#   scripts/setup.sh --tests   plus what the test suite needs (a real PostgreSQL server, sipp)
 # Idempotent: installs only what is missing, so a second run takes a second.
 set -euo pipefail
 
@@ -24,7 +24,10 @@ fi
 
 missing=()
 have_pg_server() { compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; }
-if [ "$want_tests" = 1 ] && ! have_pg_server; then missing+=(postgresql); fi
+if [ "$want_tests" = 1 ]; then
+    have_pg_server || missing+=(postgresql)
+    command -v sipp >/dev/null 2>&1 || missing+=(sip-tester)   # real SIP peer for interop tests
+fi
 if ! command -v runuser >/dev/null 2>&1; then missing+=(util-linux); fi
 
 if [ "${#missing[@]}" -gt 0 ]; then

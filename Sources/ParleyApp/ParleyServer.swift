@@ -49,7 +49,10 @@ public struct ParleyServer: Sendable {
                         director: director, interval: .seconds(Int64(config.licence.auditIntervalSeconds)),
                         logger: Observability.logger("parley.licence")))
             }
-            // The node role's SIP and media listeners join here (issue "Dial-in audio").
+            if config.roles.contains(.node) {
+                services.append(
+                    NodeService(configuration: config, director: director, table: table, onListening: onListening, logger: logger))
+            }
             logger.info(
                 "parley starting",
                 metadata: ["roles": "\(config.roles.map(\.rawValue).joined(separator: ","))", "data_dir": "\(config.dataDirectory)"])

@@ -27,18 +27,25 @@ extension ParleyConfiguration {
         []
     }
 
-    /// The node role's listeners.
+    /// The node role's listeners: SIP over UDP and TCP, and the single multiplexed media port.
     ///
-    /// NEXT ISSUE (SIP and media transports) adds them here, from keys that are already parsed
-    /// and validated, each with `portKeyPath(ofListener:)` updated so clashes name the key:
-    /// - `node.sip.udp`: SIP, UDP, `sip.address:sip.udp_port` (5060), end users;
-    /// - `node.sip.tcp`: SIP, TCP, `sip.address:sip.tcp_port` (5060), end users;
-    /// - `node.sip.tls`: SIP, TLS, `sip.address:sip.tls_port` (5061), end users;
-    /// - `node.media`: RTP/RTCP and STUN, UDP, `media.address:media.port` (5004), end users;
-    /// - `node.media.range`: RTP/RTCP, UDP, `media.address:media.port_range` (optional), end users.
-    /// Do not add them before the sockets are really bound.
+    /// Still to come, each when its socket is really bound: `node.sip.tls` (5061) and
+    /// `node.media.range` (`media.port_range`).
     func nodeListeners() -> [Listener] {
-        []
+        [
+            Listener(
+                name: "node.sip.udp", role: .node, purpose: "SIP signalling (phones, PBX trunks)", application: "SIP",
+                transport: .udp, ports: PortRange(sip.udpPort), bindAddress: sip.address, audience: .endUsers
+            ),
+            Listener(
+                name: "node.sip.tcp", role: .node, purpose: "SIP signalling over TCP", application: "SIP",
+                transport: .tcp, ports: PortRange(sip.tcpPort), bindAddress: sip.address, audience: .endUsers
+            ),
+            Listener(
+                name: "node.media", role: .node, purpose: "Audio media (RTP/RTCP, DTMF)", application: "RTP/RTCP",
+                transport: .udp, ports: PortRange(media.port), bindAddress: media.address, audience: .endUsers
+            ),
+        ]
     }
 
     /// The web role's listeners: HTTP always, HTTPS when a certificate and key are configured.
@@ -66,6 +73,9 @@ extension ParleyConfiguration {
         switch name {
         case "web.http": return "http.port"
         case "web.https": return "https.port"
+        case "node.sip.udp": return "sip.udp_port"
+        case "node.sip.tcp": return "sip.tcp_port"
+        case "node.media": return "media.port"
         default: return name
         }
     }

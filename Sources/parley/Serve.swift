@@ -25,12 +25,15 @@ struct Serve: AsyncParsableCommand {
             Observability.bootstrapLogging(config.log)
             print("Parley \(ParleyVersion.current): roles \(config.roles.map(\.rawValue).joined(separator: ", ")), data in \(config.dataDirectory)")
             let server = ParleyServer(configuration: config) { listener, port in
-                let scheme = listener.transport == .tls ? "https" : "http"
                 let host = ["0.0.0.0", "::"].contains(listener.bindAddress) ? "127.0.0.1" : listener.bindAddress
-                print("  \(listener.name): \(listener.transport.rawValue.uppercased()) \(listener.bindAddress):\(port)  \(listener.purpose)  \(scheme)://\(host):\(port)/")
-                if listener.name == "web.http" || listener.name == "web.https" {
-                    print("    API \(scheme)://\(host):\(port)/api/v1  health /healthz /readyz  metrics /metrics")
+                var line = "  \(listener.name): \(listener.transport.rawValue.uppercased()) \(listener.bindAddress):\(port)  \(listener.purpose)"
+                switch listener.name {
+                case "web.http": line += "\n    portal http://\(host):\(port)/  API /api/v1  health /healthz /readyz  metrics /metrics"
+                case "web.https": line += "\n    portal https://\(host):\(port)/  API /api/v1"
+                case "node.sip.udp": line += "\n    dial sip:<meeting ID>@\(host):\(port) or sip:conf@\(host):\(port) for the voice menu"
+                default: break
                 }
+                print(line)
                 fflush(nil)
             }
             try await server.run()

@@ -51,7 +51,17 @@ struct CLIServerTests {
     @Test func userCommandsAndCleanShutdown() async throws {
         try await Self.withServe { directory, data, server, token in
             #expect(server.process.stdout.contains("Parley 0.1.0: roles director, node, web, data in \(data)"), "\(server.process.transcript)")
-            #expect(server.process.stdout.contains("API \(server.url)/api/v1"), "\(server.process.transcript)")
+            #expect(server.process.stdout.contains("portal \(server.url)/  API /api/v1"), "\(server.process.transcript)")
+            // The node's sockets come up after the web's (prompts load first): wait, bounded.
+            let listeners = ["web.http: TCP 127.0.0.1:", "node.sip.udp: UDP 127.0.0.1:", "node.sip.tcp: TCP 127.0.0.1:", "node.media: UDP 127.0.0.1:"]
+            let deadline = ContinuousClock.now + .seconds(20)
+            while !listeners.allSatisfy({ server.process.stdout.contains($0) }) && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            for listener in listeners {
+                #expect(server.process.stdout.contains(listener), "\(server.process.transcript)")
+            }
+            #expect(server.process.stdout.contains("dial sip:<meeting ID>@127.0.0.1:"), "\(server.process.transcript)")
             let client = ["--server", server.url, "--token", token]
             func parley(_ arguments: [String]) async throws -> CLIResult {
                 try await ParleyCLI.run(arguments + client, in: directory)
@@ -203,7 +213,7 @@ struct CLIServerTests {
         try await Self.withServe(licences: nil) { directory, data, server, token in
             let port = try PostgresServer.freePort()
             let second = try ParleyProcess(
-                ["serve", "--data-dir", data, "--set", "http.address=127.0.0.1", "--set", "http.port=\(port)"], in: directory, name: "second")
+                ["serve", "--data-dir", data, "--set", "http.address=127.0.0.1", "--set", "http.port=\(port)"] + ParleyCLI.freeNodePorts, in: directory, name: "second")
             let finished: (status: Int32, exited: Bool)
             do {
                 finished = try await second.waitForExit(within: .seconds(20))

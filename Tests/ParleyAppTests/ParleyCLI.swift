@@ -40,7 +40,7 @@ enum ParleyCLI {
         for _ in 0..<3 {
             let port = try PostgresServer.freePort()
             let process = try ParleyProcess(
-                ["serve", "--data-dir", dataDirectory, "--set", "http.address=127.0.0.1", "--set", "http.port=\(port)"] + extra, in: directory,
+                ["serve", "--data-dir", dataDirectory, "--set", "http.address=127.0.0.1", "--set", "http.port=\(port)"] + Self.freeNodePorts + extra, in: directory,
                 name: "serve-\(port)")
             var url: String?
             _ = try await poll(.seconds(30)) {
@@ -56,9 +56,16 @@ enum ParleyCLI {
         throw TestSupportError("parley serve did not print its URL:\n\(lastTranscript)")
     }
 
-    /// The base URL in `serve`'s output: `web.http: … http://127.0.0.1:PORT/`.
+    /// The node role's SIP and media sockets on ports the system picks, so servers started by
+    /// parallel tests never clash on 5060/5004.
+    static let freeNodePorts = [
+        "--set", "sip.address=127.0.0.1", "--set", "sip.udp_port=0", "--set", "sip.tcp_port=0",
+        "--set", "media.address=127.0.0.1", "--set", "media.port=0",
+    ]
+
+    /// The base URL in `serve`'s output: `portal http://127.0.0.1:PORT/` under `web.http`.
     static func apiURL(in output: String) -> String? {
-        guard let match = output.firstMatch(of: /web\.http: .* (http:\/\/127\.0\.0\.1:(\d+))\//) else { return nil }
+        guard let match = output.firstMatch(of: /portal (http:\/\/127\.0\.0\.1:(\d+))\//) else { return nil }
         return String(match.1)
     }
 }

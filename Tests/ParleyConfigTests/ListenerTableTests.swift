@@ -6,7 +6,7 @@ import Testing
 struct ListenerTableTests {
     @Test func httpOnlyByDefault() throws {
         let table = ParleyConfiguration().listenerTable
-        #expect(table.listeners.count == 1)
+        #expect(table.listeners.map(\.name) == ["node.sip.udp", "node.sip.tcp", "node.media", "web.http"])
         let http = try #require(table.listener(named: "web.http"))
         #expect(http.role == .web)
         #expect(http.application == "HTTP")
@@ -16,15 +16,18 @@ struct ListenerTableTests {
         #expect(http.audience == .endUsers)
         #expect(http.optional == false)
         #expect(table.clashes.isEmpty)
-        // SIP and media are parsed but not bound yet, so they are not in the table.
-        #expect(table.listeners(for: .node).isEmpty)
+        // SIP over UDP and TCP share 5060 without clashing; TLS and the port range are not bound yet.
+        let node = table.listeners(for: .node)
+        #expect(node.map(\.ports) == [PortRange(5060), PortRange(5060), PortRange(5004)])
+        #expect(node.map(\.transport) == [.udp, .tcp, .udp])
+        #expect(node.allSatisfy { $0.audience == .endUsers && !$0.optional })
         #expect(table.listeners(for: .director).isEmpty)
     }
 
     @Test func httpsWhenCertificateAndKeyAreSet() throws {
         let yaml = "http:\n  address: 10.1.2.3\n  port: 80\nhttps:\n  port: 443\n  certificate: /c.pem\n  private_key: /k.pem\n"
         let table = try ConfigurationLoader.load(yaml: yaml).get().listenerTable
-        #expect(table.listeners.map(\.name) == ["web.http", "web.https"])
+        #expect(table.listeners(for: .web).map(\.name) == ["web.http", "web.https"])
         let https = try #require(table.listener(named: "web.https"))
         #expect(https.application == "HTTPS")
         #expect(https.transport == .tls)
@@ -34,9 +37,17 @@ struct ListenerTableTests {
         #expect(https.optional)
     }
 
-    @Test func rolesWithoutWebBindNothingYet() throws {
-        let c = try ConfigurationLoader.load(yaml: "roles: [director, node]\n").get()
-        #expect(c.listenerTable.listeners.isEmpty)
+    @Test func rolesDecideTheListeners() throws {
+        let director = try ConfigurationLoader.load(yaml: "roles: [director]\n").get()
+        #expect(director.listenerTable.listeners.isEmpty)
+        let node = try ConfigurationLoader.load(yaml: "roles: [node]\nsip:\n  udp_port: 5070\n").get()
+        #expect(node.listenerTable.listeners.map(\.name) == ["node.sip.udp", "node.sip.tcp", "node.media"])
+        #expect(node.listenerTable.listener(named: "node.sip.udp")?.ports == PortRange(5070))
+    }
+
+    @Test func nodeClashesNameTheKey() throws {
+        let report = ConfigurationLoader.check(yaml: "media:\n  port: 5060\n", sourceName: "parley.yaml")
+        #expect(report.errors.contains { $0.keyPath == "media.port" || $0.keyPath == "sip.udp_port" })
     }
 
     @Test func clashingPortsAreErrors() throws {

@@ -55,6 +55,22 @@ public struct SDPNegotiatedMedia: Sendable, Hashable {
     /// Index of the audio `m=` line in the description.
     public var mediaIndex: Int
 
+    public init(
+        codec: SDPCodec, payloadType: UInt8, telephoneEventPayloadType: UInt8?, remoteAddress: String, remoteRTPPort: UInt16,
+        remoteRTCPPort: UInt16, localDirection: SDPDirection, ptime: Int, remotePtime: Int?, mediaIndex: Int
+    ) {
+        self.codec = codec
+        self.payloadType = payloadType
+        self.telephoneEventPayloadType = telephoneEventPayloadType
+        self.remoteAddress = remoteAddress
+        self.remoteRTPPort = remoteRTPPort
+        self.remoteRTCPPort = remoteRTCPPort
+        self.localDirection = localDirection
+        self.ptime = ptime
+        self.remotePtime = remotePtime
+        self.mediaIndex = mediaIndex
+    }
+
     /// Whether the peer has put the call on hold (it does not want our media).
     public var isOnHold: Bool { !localDirection.sends }
 }

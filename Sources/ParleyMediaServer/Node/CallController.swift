@@ -1,0 +1,197 @@
+import Logging
+import NIOCore
+import ParleySIP
+
+/// Call control: the node's side of every call after SIP has done its part.
+///
+/// A call goes lobby (IVR: meeting ID, password, host PIN) → waiting for the host (a
+/// reservationless meeting whose host is not there yet) → in the meeting's room, where keypad
+/// commands work → gone. The actor owns the control-plane state (calls, rooms); audio never
+/// passes through it. Director calls are awaited, so state is re-read after every await.
+public actor CallController: CallHandling {
+    enum Phase: Sendable, Equatable {
+        case lobby
+        case waitingForHost
+        case inRoom
+        case leaving
+    }
+
+    struct Call: Sendable {
+        var description: CallDescription
+        var media: SDPNegotiatedMedia?
+        var ivr: IVRStateMachine
+        var keypad: KeypadCommands
+        var phase: Phase = .lobby
+        var meeting: AdmittedMeeting?
+        var isHost = false
+        var muted = false
+        var legReady = false
+        var attendance: String?
+        var digitTimer = 0
+    }
+
+    struct Room: Sendable {
+        var meeting: AdmittedMeeting
+        /// Call IDs in the order they entered.
+        var members: [String] = []
+        var waiting: [String] = []
+        var locked = false
+        var hostPresent = false
+        var emptyGeneration = 0
+    }
+
+    let media: any MediaControl
+    let directory: any MeetingDirectory
+    let settings: CallControlSettings
+    let logger: Logger
+    let wallClock: @Sendable () -> Int64
+    var signalling: (any CallSignalling)?
+    var calls: [String: Call] = [:]
+    var rooms: [String: Room] = [:]
+    var failures: [String: [ContinuousClock.Instant]] = [:]
+
+    public init(
+        media: any MediaControl, directory: any MeetingDirectory, settings: CallControlSettings, logger: Logger,
+        wallClock: @escaping @Sendable () -> Int64
+    ) {
+        self.media = media
+        self.directory = directory
+        self.settings = settings
+        self.logger = logger
+        self.wallClock = wallClock
+    }
+
+    /// The SIP service, once started (it needs the handler first).
+    public func attach(signalling: any CallSignalling) {
+        self.signalling = signalling
+    }
+
+    // MARK: CallHandling
+
+    public func incomingCall(_ call: CallDescription, media negotiated: SDPNegotiatedMedia?) async -> CallDecision {
+        let user = call.dialled
+        let isAccess = settings.accessNumbers.contains(user)
+        guard isAccess || (4...10).contains(user.count) && user.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            return .reject(status: 404, reason: "No meeting or access number \(user.prefix(32))")
+        }
+        if isFlooding(source: call.source) {
+            return .reject(status: 503, reason: "Too many unknown meeting IDs from this address; try later")
+        }
+        guard let keypad = KeypadCommands(keymap: settings.keymap) else {
+            return .reject(status: 500, reason: "Keypad map misconfigured")
+        }
+        calls[call.callID] = Call(description: call, media: negotiated, ivr: IVRStateMachine(), keypad: keypad)
+        return .accept(localMediaAddress: media.advertisedAddress, localMediaPort: media.advertisedPort)
+    }
+
+    public func callEstablished(callID: String, media negotiated: SDPNegotiatedMedia?) async {
+        guard var call = calls[callID] else { return }
+        if let negotiated { call.media = negotiated }
+        guard let legMedia = call.media else {
+            logger.warning("call without agreed media; hanging up", metadata: ["sip_call_id": "\(callID)"])
+            calls[callID] = call
+            await hangUp(callID)
+            return
+        }
+        calls[callID] = call
+        do {
+            try await media.createLeg(id: callID, media: legMedia, callbacks: callbacks(for: callID))
+        } catch {
+            logger.error("media leg not created", metadata: ["sip_call_id": "\(callID)", "error": "\(error)"])
+            await hangUp(callID)
+            return
+        }
+        calls[callID]?.legReady = true
+        let dialled = call.description.dialled
+        let direct = settings.accessNumbers.contains(dialled) ? nil : dialled
+        var ivr = calls[callID]?.ivr ?? IVRStateMachine()
+        let actions = ivr.start(meetingID: direct)
+        calls[callID]?.ivr = ivr
+        await perform(actions, callID: callID)
+    }
+
+    public func mediaChanged(callID: String, media negotiated: SDPNegotiatedMedia) async {
+        guard calls[callID] != nil else { return }
+        calls[callID]?.media = negotiated
+        await media.updateLeg(id: callID, media: negotiated)
+    }
+
+    public func dtmf(callID: String, digit: Character) async {
+        await digitPressed(callID: callID, digit: digit)
+    }
+
+    public func callEnded(callID: String, reason: CallEndReason) async {
+        guard let call = calls.removeValue(forKey: callID) else { return }
+        logger.info("call ended", metadata: ["sip_call_id": "\(callID)", "reason": "\(reason)"])
+        if let meeting = call.meeting?.meeting {
+            await leaveRoom(callID: callID, call: call, meeting: meeting)
+        }
+        if call.legReady { await media.removeLeg(id: callID) }
+    }
+
+    // MARK: Events from the media leg
+
+    func callbacks(for callID: String) -> MediaLegCallbacks {
+        MediaLegCallbacks(
+            onDigit: { digit in Task { await self.digitPressed(callID: callID, digit: digit) } },
+            onPlaybackFinished: { Task { await self.playbackFinished(callID: callID) } },
+            onTimeout: {
+                Task {
+                    self.logger.notice("no RTP from caller; hanging up", metadata: ["sip_call_id": "\(callID)"])
+                    await self.hangUp(callID)
+                }
+            }
+        )
+    }
+
+    func digitPressed(callID: String, digit: Character) async {
+        guard var call = calls[callID] else { return }
+        switch call.phase {
+        case .lobby:
+            let actions = call.ivr.digit(digit)
+            calls[callID] = call
+            await perform(actions, callID: callID)
+        case .inRoom:
+            let command = call.keypad.digit(digit)
+            calls[callID] = call
+            if let command { await run(command, callID: callID) }
+        case .waitingForHost, .leaving:
+            break
+        }
+    }
+
+    func playbackFinished(callID: String) async {
+        guard var call = calls[callID], call.phase == .lobby else { return }
+        let actions = call.ivr.playbackFinished()
+        calls[callID] = call
+        await perform(actions, callID: callID)
+    }
+
+    func digitTimerFired(callID: String, generation: Int) async {
+        guard var call = calls[callID], call.phase == .lobby, call.digitTimer == generation else { return }
+        let actions = call.ivr.digitTimerFired()
+        calls[callID] = call
+        await perform(actions, callID: callID)
+    }
+
+    func hangUp(_ callID: String) async {
+        calls[callID]?.phase = .leaving
+        await signalling?.hangUp(callID: callID)
+    }
+
+    // MARK: Flood protection
+
+    func isFlooding(source: SocketAddress) -> Bool {
+        let key = source.ipAddress ?? "?"
+        let now = ContinuousClock.now
+        let recent = (failures[key] ?? []).filter { now - $0 < settings.floodWindow }
+        failures[key] = recent.isEmpty ? nil : recent
+        return recent.count >= settings.floodLimit
+    }
+
+    func recordFailure(callID: String) {
+        guard let source = calls[callID]?.description.source.ipAddress else { return }
+        if failures.count > 10_000 { failures.removeAll() }
+        failures[source, default: []].append(ContinuousClock.now)
+    }
+}

@@ -1,0 +1,38 @@
+import ParleySIP
+
+/// What call control needs from the media engine. The engine conforms in
+/// `MediaEngine+MediaControl.swift`; tests of call control can use a recording stand-in.
+public protocol MediaControl: Sendable {
+    /// The address and port callers send RTP to (the SDP answer's connection and m= port).
+    var advertisedAddress: String { get }
+    var advertisedPort: Int { get }
+    func createLeg(id: String, media: SDPNegotiatedMedia, callbacks: MediaLegCallbacks) async throws
+    func updateLeg(id: String, media: SDPNegotiatedMedia) async
+    func removeLeg(id: String) async
+    func play(legID: String, fileNames: [String]) async
+    func stopPlayback(legID: String) async
+    func createRoom(id: String) async
+    func closeRoom(id: String) async
+    func addLeg(_ legID: String, toRoom room: String) async
+    func removeLeg(_ legID: String, fromRoom room: String) async
+    func setMuted(legID: String, _ muted: Bool) async
+    /// Entry (rising) or exit (falling) tone to every member of a room.
+    func playTone(room: String, entry: Bool) async
+}
+
+/// Events of one media leg, delivered off the media loop to call control.
+public struct MediaLegCallbacks: Sendable {
+    public var onDigit: @Sendable (Character) -> Void
+    public var onPlaybackFinished: @Sendable () -> Void
+    public var onTimeout: @Sendable () -> Void
+
+    public init(
+        onDigit: @escaping @Sendable (Character) -> Void,
+        onPlaybackFinished: @escaping @Sendable () -> Void,
+        onTimeout: @escaping @Sendable () -> Void
+    ) {
+        self.onDigit = onDigit
+        self.onPlaybackFinished = onPlaybackFinished
+        self.onTimeout = onTimeout
+    }
+}
