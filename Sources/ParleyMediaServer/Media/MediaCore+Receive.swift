@@ -90,7 +90,7 @@ extension MediaCore {
         addressIndex[address] = leg
         dropFromAwaiting(leg)
         counters.latches &+= 1
-        logger.debug("media leg latched to a new source", metadata: ["leg": "\(leg.id)", "source": "\(address)"])
+        logger.debug("media leg latched to a new source", metadata: ["sip_call_id": "\(leg.id)", "source": "\(address)"])
     }
 
     private func dropFromAwaiting(_ leg: MediaLeg) {

@@ -86,7 +86,7 @@ extension MediaCore {
         }
         finishedPlayback.removeAll(keepingCapacity: true)
         for leg in timedOut {
-            logger.info("media leg timed out: no RTP", metadata: ["leg": "\(leg.id)"])
+            logger.info("media leg timed out: no RTP", metadata: ["sip_call_id": "\(leg.id)"])
             leg.events.onTimeout()
         }
         timedOut.removeAll(keepingCapacity: true)

@@ -125,7 +125,7 @@ final class MediaCore {
             addressIndex[remote] = leg
         }
         counters.legs = legs.count
-        logger.debug("media leg created", metadata: ["leg": "\(id)", "codec": "\(parameters.codec)"])
+        logger.debug("media leg created", metadata: ["sip_call_id": "\(id)", "codec": "\(parameters.codec)"])
     }
 
     func updateLeg(id: String, parameters: MediaLegParameters) throws(MediaEngineError) {
@@ -230,7 +230,7 @@ final class MediaCore {
         let leg = try leg(legID)
         for name in fileNames {
             guard let prompt = prompts.audio(named: name) else {
-                logger.warning("prompt not in the library; skipped", metadata: ["prompt": "\(name)", "leg": "\(legID)"])
+                logger.warning("prompt not in the library; skipped", metadata: ["prompt": "\(name)", "sip_call_id": "\(legID)"])
                 continue
             }
             leg.prompts.enqueue(prompt.samples)

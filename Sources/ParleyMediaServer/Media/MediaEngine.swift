@@ -120,6 +120,7 @@ public final class MediaEngine: Sendable {
     }
 
     /// Stops the clock, forgets every leg and room (no events fire) and closes the socket.
+    /// Call it before dropping the engine: the running clock keeps the loop-side state alive.
     public func stop() async {
         let core = self.core
         try? await eventLoop.submit { core.value.stop() }.get()
@@ -145,7 +146,8 @@ public final class MediaEngine: Sendable {
     // MARK: Legs
 
     /// A new leg in the IVR lobby: it hears prompts (or silence) until it joins a room.
-    /// Throws `legExists` for a duplicate id, `stopped` after ``stop()``.
+    /// `id` is by convention the SIP Call-ID (logs carry it as `sip_call_id`). Throws
+    /// `legExists` for a duplicate id, `stopped` after ``stop()``.
     public func createLeg(id: String, parameters: MediaLegParameters, events: MediaLegEvents) async throws {
         try await onLoop { try $0.createLeg(id: id, parameters: parameters, events: events) }
     }
