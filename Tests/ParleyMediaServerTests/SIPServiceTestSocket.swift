@@ -2,6 +2,11 @@ import Foundation
 import NIOCore
 import ParleySIP
 
+// In a clean build the compiler may attribute the socket structs to NIO's CNIOLinux module
+// (which includes the same headers) rather than Glibc; import both.
+#if canImport(CNIOLinux)
+import CNIOLinux
+#endif
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
