@@ -14,7 +14,6 @@ struct NodeService: Service {
     let director: Director
     let table: ListenerTable
     let onListening: @Sendable (Listener, Int) -> Void
-    let logger: Logger
 
     func run() async throws {
         let group = MultiThreadedEventLoopGroup.singleton

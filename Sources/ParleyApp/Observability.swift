@@ -59,6 +59,8 @@ struct JSONLogHandler: LogHandler {
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
     private static let lock = NIOLock()
+    /// RFC 3339 with milliseconds, in UTC; built once (a format style is a value, safe to share).
+    private static let timeFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
     init(label: String) {
         self.label = label
@@ -73,10 +75,8 @@ struct JSONLogHandler: LogHandler {
         var fields: [String: String] = [:]
         for (k, v) in metadata { fields[k] = "\(v)" }
         for (k, v) in event.metadata ?? [:] { fields[k] = "\(v)" }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         var object: [String: Any] = [
-            "time": formatter.string(from: Date()), "level": event.level.rawValue, "label": label,
+            "time": Date().formatted(Self.timeFormat), "level": event.level.rawValue, "label": label,
             "message": "\(event.message)",
         ]
         if !fields.isEmpty { object["metadata"] = fields }

@@ -51,7 +51,7 @@ public struct ParleyServer: Sendable {
             }
             if config.roles.contains(.node) {
                 services.append(
-                    NodeService(configuration: config, director: director, table: table, onListening: onListening, logger: logger))
+                    NodeService(configuration: config, director: director, table: table, onListening: onListening))
             }
             logger.info(
                 "parley starting",

@@ -286,7 +286,7 @@ extension Director {
             }
             if let latest = all.max(by: { $0.createdAt < $1.createdAt }) { return latest }
         }
-        throw ParleyError.notFound("meeting", Validate.safe(reference))
+        throw ParleyError.notFound("meeting", ParleyError.echo(reference))
     }
 
     func views(_ meetings: [Meeting], tx: any StoreTransaction) async throws -> [MeetingView] {
@@ -315,7 +315,7 @@ extension Director {
             throw ParleyError(.forbidden, code: "auth.not_your_meeting", message: "Only administrators may schedule meetings for another host.", field: "host")
         }
         guard let host = try await tx.user(login: login) else {
-            throw ParleyError(.invalid, code: "meeting.unknown_host", message: "No user '\(Validate.safe(login))' exists.", field: "host")
+            throw ParleyError(.invalid, code: "meeting.unknown_host", message: "No user '\(ParleyError.echo(login))' exists.", field: "host")
         }
         guard host.role.canHost else {
             throw ParleyError(.invalid, code: "meeting.host_cannot_host", message: "User '\(login)' has the role 'user', which cannot host meetings.", field: "host")
@@ -382,7 +382,7 @@ extension Director {
     func checkSite(_ site: String) throws(ParleyError) -> String {
         guard settings.sites.contains(site) else {
             let known = settings.sites.isEmpty ? "This deployment declares no sites." : "Declared sites: \(settings.sites.joined(separator: ", "))."
-            throw ParleyError.invalid("preferredSite", "Site '\(Validate.safe(site))' is not declared. \(known)")
+            throw ParleyError.invalid("preferredSite", "Site '\(ParleyError.echo(site))' is not declared. \(known)")
         }
         return site
     }

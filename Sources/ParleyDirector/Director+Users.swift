@@ -57,7 +57,7 @@ extension Director {
         if let principal { try principal.requireAdmin("create users") }
         guard User.isValidLogin(new.login) else {
             throw ParleyError.invalid(
-                "login", "The login '\(Validate.safe(new.login))' is not valid.",
+                "login", "The login '\(ParleyError.echo(new.login))' is not valid.",
                 fix: "Use 1-64 letters, digits, '.', '_', '-' or '@'."
             )
         }
@@ -164,7 +164,7 @@ extension Director {
     public func createGroup(name: String, description: String, by principal: Principal) async throws -> UserGroup {
         try principal.requireAdmin("create groups")
         guard (1...64).contains(name.utf8.count), name.utf8.allSatisfy({ Validate.isNameByte($0) }) else {
-            throw ParleyError.invalid("name", "The group name '\(Validate.safe(name))' is not valid.", fix: "Use 1-64 letters, digits, '.', '_' or '-'.")
+            throw ParleyError.invalid("name", "The group name '\(ParleyError.echo(name))' is not valid.", fix: "Use 1-64 letters, digits, '.', '_' or '-'.")
         }
         guard description.utf8.count <= 500 else {
             throw ParleyError.invalid("description", "The description is longer than 500 bytes.")

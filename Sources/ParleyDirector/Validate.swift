@@ -15,7 +15,7 @@ enum Validate {
         guard text.utf8.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
             !text.contains(" ")
         else {
-            throw ParleyError.invalid("email", "'\(safe(text))' is not an e-mail address.", fix: "Use the form name@example.com.")
+            throw ParleyError.invalid("email", "'\(ParleyError.echo(text))' is not an e-mail address.", fix: "Use the form name@example.com.")
         }
         return text
     }
@@ -51,11 +51,5 @@ enum Validate {
         while let f = s.first, f.isWhitespace { s.removeFirst() }
         while let l = s.last, l.isWhitespace { s.removeLast() }
         return String(s)
-    }
-
-    /// A user-supplied value made safe to echo in a message: printable, at most 64 characters.
-    static func safe(_ text: String) -> String {
-        let printable = String(text.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init))
-        return printable.count > 64 ? String(printable.prefix(64)) + "…" : printable
     }
 }

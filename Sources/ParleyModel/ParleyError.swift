@@ -80,3 +80,12 @@ extension ParleyError {
         ParleyError(.invalid, code: "validation.\(field)", message: message, field: field, fix: fix)
     }
 }
+
+extension ParleyError {
+    /// A user-supplied value made safe to repeat in a message: printable characters only, at
+    /// most 64 of them.
+    public static func echo(_ text: String) -> String {
+        let printable = String(text.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init))
+        return printable.count > 64 ? String(printable.prefix(64)) + "…" : printable
+    }
+}

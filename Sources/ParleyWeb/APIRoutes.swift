@@ -148,10 +148,9 @@ struct APIRoutes: Sendable {
         api.post("meetings/:id/start") { _, context in
             let principal = try context.requirePrincipal()
             let ref = try context.parameters.require("id")
-            let outcome = try await director.startMeeting(ref, by: principal)
-            let view = try await director.meeting(ref, by: principal)
-            if case .alreadyRunning = outcome { return JSONReply(MeetingDTO(view)) }
-            return JSONReply(MeetingDTO(view), status: .ok)
+            // Starting a meeting that already runs is not an error: both answer the meeting.
+            _ = try await director.startMeeting(ref, by: principal)
+            return JSONReply(MeetingDTO(try await director.meeting(ref, by: principal)))
         }
         api.post("meetings/:id/end") { _, context in
             let principal = try context.requirePrincipal()
@@ -180,7 +179,7 @@ struct APIRoutes: Sendable {
     static func role(_ text: String?) throws(ParleyError) -> UserRole? {
         guard let text else { return nil }
         guard let role = UserRole(rawValue: text) else {
-            throw ParleyError.invalid("role", "role must be admin, host or user, not '\(Validate.safe(text))'.")
+            throw ParleyError.invalid("role", "role must be admin, host or user, not '\(ParleyError.echo(text))'.")
         }
         return role
     }

@@ -61,7 +61,7 @@ struct JSONBody {
             throw ParleyError(.badRequest, code: "request.not_object", message: "The request body must be a JSON object, not \(value.typeName).")
         }
         for key in fields.keys where !allowed.contains(key) {
-            throw APIError.unknownField(Validate.safe(key), allowed: Array(allowed))
+            throw APIError.unknownField(ParleyError.echo(key), allowed: Array(allowed))
         }
         self.fields = fields
     }
@@ -120,20 +120,12 @@ struct JSONBody {
     func meetingID(_ key: String) throws(ParleyError) -> MeetingID? {
         guard let text = try string(key) else { return nil }
         guard let id = MeetingID(text) else {
-            throw ParleyError.invalid(key, "A meeting ID is 4 to 10 digits; '\(Validate.safe(text))' is not.")
+            throw ParleyError.invalid(key, "A meeting ID is 4 to 10 digits; '\(ParleyError.echo(text))' is not.")
         }
         return id
     }
 
     private static func shorten(_ text: String) -> String {
         text.count > 200 ? String(text.prefix(200)) + "…" : text
-    }
-}
-
-/// Echo-safe text for messages (printable, bounded).
-enum Validate {
-    static func safe(_ text: String) -> String {
-        let printable = String(text.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init))
-        return printable.count > 64 ? String(printable.prefix(64)) + "…" : printable
     }
 }

@@ -5,7 +5,7 @@ import NIOCore
 /// Same structure as ``G711MuLaw``: table decode, leading-zero-count segment search for the
 /// encoder, caller-provided buffers. Matches the Sun/CCITT reference (`linear2alaw`/
 /// `alaw2linear`, even bits inverted with 0x55): 0xD5 ↔ 8, 0x55 ↔ -8, 0xAA ↔ 32256.
-public enum G711ALaw {
+public enum G711ALaw: G711Companding {
     /// All 256 codes decoded.
     public static let decodeTable: [Int16] = (0...255).map { decodeSlow(UInt8($0)) }
 
@@ -49,41 +49,5 @@ public enum G711ALaw {
     @inlinable
     public static func decode(_ code: UInt8) -> Int16 {
         decodeTable.withUnsafeBufferPointer { $0[Int(code)] }
-    }
-
-    /// Encodes `min(pcm.count, output.count)` samples; returns how many.
-    @discardableResult
-    public static func encode(_ pcm: UnsafeBufferPointer<Int16>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int {
-        let count = min(pcm.count, output.count)
-        for index in 0..<count {
-            output[index] = encode(pcm[index])
-        }
-        return count
-    }
-
-    /// Decodes `min(codes.count, output.count)` codes; returns how many samples.
-    @discardableResult
-    public static func decode(_ codes: UnsafeRawBufferPointer, into output: UnsafeMutableBufferPointer<Int16>) -> Int {
-        let count = min(codes.count, output.count)
-        decodeTable.withUnsafeBufferPointer { table in
-            for index in 0..<count {
-                output[index] = table[Int(codes[index])]
-            }
-        }
-        return count
-    }
-
-    /// Decodes a payload slice into `output`; returns how many samples.
-    @discardableResult
-    public static func decode(_ payload: ByteBuffer, into output: UnsafeMutableBufferPointer<Int16>) -> Int {
-        payload.withUnsafeReadableBytes { decode($0, into: output) }
-    }
-
-    /// Appends the codes for `pcm` to `buffer`; returns how many bytes.
-    @discardableResult
-    public static func encode(_ pcm: UnsafeBufferPointer<Int16>, appendingTo buffer: inout ByteBuffer) -> Int {
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: pcm.count) { raw in
-            encode(pcm, into: raw.bindMemory(to: UInt8.self))
-        }
     }
 }

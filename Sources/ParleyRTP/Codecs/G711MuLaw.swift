@@ -7,7 +7,7 @@ import NIOCore
 /// then takes four mantissa bits. Both work on caller-provided buffers and never allocate.
 /// Matches the classic Sun/CCITT reference (`linear2ulaw`/`ulaw2linear`): 0xFF ↔ 0,
 /// 0x00 ↔ -32124, 0x80 ↔ 32124.
-public enum G711MuLaw {
+public enum G711MuLaw: G711Companding {
     private static let bias: Int32 = 0x84
     private static let clip: Int32 = 8159
 
@@ -46,41 +46,5 @@ public enum G711MuLaw {
     @inlinable
     public static func decode(_ code: UInt8) -> Int16 {
         decodeTable.withUnsafeBufferPointer { $0[Int(code)] }
-    }
-
-    /// Encodes `min(pcm.count, output.count)` samples; returns how many.
-    @discardableResult
-    public static func encode(_ pcm: UnsafeBufferPointer<Int16>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int {
-        let count = min(pcm.count, output.count)
-        for index in 0..<count {
-            output[index] = encode(pcm[index])
-        }
-        return count
-    }
-
-    /// Decodes `min(codes.count, output.count)` codes; returns how many samples.
-    @discardableResult
-    public static func decode(_ codes: UnsafeRawBufferPointer, into output: UnsafeMutableBufferPointer<Int16>) -> Int {
-        let count = min(codes.count, output.count)
-        decodeTable.withUnsafeBufferPointer { table in
-            for index in 0..<count {
-                output[index] = table[Int(codes[index])]
-            }
-        }
-        return count
-    }
-
-    /// Decodes a payload slice into `output`; returns how many samples.
-    @discardableResult
-    public static func decode(_ payload: ByteBuffer, into output: UnsafeMutableBufferPointer<Int16>) -> Int {
-        payload.withUnsafeReadableBytes { decode($0, into: output) }
-    }
-
-    /// Appends the codes for `pcm` to `buffer`; returns how many bytes.
-    @discardableResult
-    public static func encode(_ pcm: UnsafeBufferPointer<Int16>, appendingTo buffer: inout ByteBuffer) -> Int {
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: pcm.count) { raw in
-            encode(pcm, into: raw.bindMemory(to: UInt8.self))
-        }
     }
 }

@@ -1,0 +1,53 @@
+import NIOCore
+
+/// A G.711 companding law (µ-law or A-law): one sample to one code and back, with a
+/// 256-entry decode table. The buffer operations below are shared by both laws; they work on
+/// caller-provided buffers and never allocate.
+public protocol G711Companding {
+    /// All 256 codes decoded.
+    static var decodeTable: [Int16] { get }
+    /// One sample to its code.
+    static func encode(_ sample: Int16) -> UInt8
+}
+
+extension G711Companding {
+    /// Encodes `min(pcm.count, output.count)` samples; returns how many.
+    @inlinable
+    @discardableResult
+    public static func encode(_ pcm: UnsafeBufferPointer<Int16>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        let count = min(pcm.count, output.count)
+        for index in 0..<count {
+            output[index] = encode(pcm[index])
+        }
+        return count
+    }
+
+    /// Decodes `min(codes.count, output.count)` codes; returns how many samples.
+    @inlinable
+    @discardableResult
+    public static func decode(_ codes: UnsafeRawBufferPointer, into output: UnsafeMutableBufferPointer<Int16>) -> Int {
+        let count = min(codes.count, output.count)
+        decodeTable.withUnsafeBufferPointer { table in
+            for index in 0..<count {
+                output[index] = table[Int(codes[index])]
+            }
+        }
+        return count
+    }
+
+    /// Decodes a payload slice into `output`; returns how many samples.
+    @inlinable
+    @discardableResult
+    public static func decode(_ payload: ByteBuffer, into output: UnsafeMutableBufferPointer<Int16>) -> Int {
+        payload.withUnsafeReadableBytes { decode($0, into: output) }
+    }
+
+    /// Appends the codes for `pcm` to `buffer`; returns how many bytes.
+    @inlinable
+    @discardableResult
+    public static func encode(_ pcm: UnsafeBufferPointer<Int16>, appendingTo buffer: inout ByteBuffer) -> Int {
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: pcm.count) { raw in
+            encode(pcm, into: raw.bindMemory(to: UInt8.self))
+        }
+    }
+}
