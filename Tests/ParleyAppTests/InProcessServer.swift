@@ -2,12 +2,40 @@ import ParleyApp
 import ParleyConfig
 import ParleyModel
 import ParleyTestSupport
+import Synchronization
+
+/// The ports a server bound, by listener name (`web.http`, `node.sip.udp`, `node.media`, ...).
+final class BoundPorts: Sendable {
+    private let ports = Mutex<[String: Int]>([:])
+
+    func record(_ name: String, _ port: Int) {
+        ports.withLock { $0[name] = port }
+    }
+
+    subscript(_ name: String) -> Int? {
+        ports.withLock { $0[name] }
+    }
+
+    /// The port of listener `name`, waiting up to 10 s for the role to bind it (roles start
+    /// concurrently, so the node may bind after the web port is reported).
+    func port(_ name: String) async throws -> Int {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if let port = self[name] { return port }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw TestSupportError("The server did not bind \(name) within 10 s.")
+    }
+}
 
 /// Runs `ParleyServer` in a task for the duration of a body.
 enum InProcessServer {
-    static func run<T: Sendable>(_ configuration: ParleyConfiguration, _ body: (Int) async throws -> T) async throws -> T {
+    /// Runs the server; `body` gets the web port once it listens, and every bound port.
+    static func run<T: Sendable>(_ configuration: ParleyConfiguration, _ body: (Int, BoundPorts) async throws -> T) async throws -> T {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let bound = BoundPorts()
         let server = ParleyServer(configuration: configuration) { listener, port in
+            bound.record(listener.name, port)
             if listener.name == "web.http" { continuation.yield(port) }
         }
         let task = Task {
@@ -24,7 +52,7 @@ enum InProcessServer {
                 try await task.value
                 throw TestSupportError("The server stopped before it listened.")
             }
-            let result = try await body(port)
+            let result = try await body(port, bound)
             try await stop(task)
             return result
         } catch {

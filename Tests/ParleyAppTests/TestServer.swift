@@ -14,6 +14,8 @@ struct TestServer: Sendable {
     let api: LiveAPI
     let port: Int
     let configuration: ParleyConfiguration
+    /// Every port the server bound, by listener name (`node.sip.udp`, `node.media`, ...).
+    let ports: BoundPorts
 
     var baseURL: String { api.baseURL }
 
@@ -63,9 +65,9 @@ struct TestServer: Sendable {
             try await director.createToken(forLogin: nil, label: "test").token
         }
         let spec = try OpenAPISpec.load()
-        return try await InProcessServer.run(configuration) { port in
+        return try await InProcessServer.run(configuration) { port, bound in
             let api = LiveAPI(baseURL: "http://127.0.0.1:\(port)", adminToken: adminToken, spec: spec)
-            return try await body(TestServer(api: api, port: port, configuration: configuration))
+            return try await body(TestServer(api: api, port: port, configuration: configuration, ports: bound))
         }
     }
 }
