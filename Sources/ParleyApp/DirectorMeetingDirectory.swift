@@ -1,3 +1,4 @@
+import Foundation
 import NIOConcurrencyHelpers
 import ParleyDirector
 import ParleyMediaServer
@@ -52,11 +53,19 @@ struct DirectorMeetingDirectory: MeetingDirectory {
         return id.rawValue
     }
 
-    func participantLeft(_ handle: String, leftAtMilliseconds: Int64, statistics: String?) async {
+    func participantLeft(_ handle: String, leftAtMilliseconds: Int64, statistics: CallStatistics?) async {
         guard let meeting = handles.withLockedValue({ $0.removeValue(forKey: handle) }) else { return }
+        let json = statistics.flatMap { try? Self.encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) }
         await director.finishAttendance(
-            RecordID(rawValue: handle), meeting: meeting, leftAt: Timestamp(millisecondsSinceEpoch: leftAtMilliseconds), statistics: statistics)
+            RecordID(rawValue: handle), meeting: meeting, leftAt: Timestamp(millisecondsSinceEpoch: leftAtMilliseconds), statistics: json)
     }
+
+    /// The attendance record's statistics column: `CallStatistics` as compact JSON.
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
 
     func meetingEmptied(meeting: String) async {
         _ = try? await director.endMeeting(meeting, by: nil)

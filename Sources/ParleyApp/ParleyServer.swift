@@ -40,8 +40,9 @@ public struct ParleyServer: Sendable {
             let director = Director(store: store, settings: StoreFactory.directorSettings(config), logger: Observability.logger("parley.director"))
             var services: [any Service] = []
             let table = config.listenerTable
+            let live = LiveMeetingRelay()
             if config.roles.contains(.web) {
-                services += try webServices(director: director, store: store, table: table)
+                services += try webServices(director: director, store: store, table: table, live: live)
             }
             if config.roles.contains(.director) {
                 services.append(
@@ -51,7 +52,7 @@ public struct ParleyServer: Sendable {
             }
             if config.roles.contains(.node) {
                 services.append(
-                    NodeService(configuration: config, director: director, table: table, onListening: onListening))
+                    NodeService(configuration: config, director: director, table: table, live: live, onListening: onListening))
             }
             logger.info(
                 "parley starting",
@@ -74,8 +75,9 @@ public struct ParleyServer: Sendable {
         try await Task { try await store.close() }.value
     }
 
-    func webServices(director: Director, store: ParleyStore, table: ListenerTable) throws -> [any Service] {
-        let deps = WebDependencies(director: director, metricsText: Observability.metricsText, readiness: { try await store.ping() })
+    func webServices(director: Director, store: ParleyStore, table: ListenerTable, live: LiveMeetingRelay) throws -> [any Service] {
+        let deps = WebDependencies(
+            director: director, live: live, metricsText: Observability.metricsText, readiness: { try await store.ping() })
         let router = WebRouter.build(deps)
         var services: [any Service] = []
         let webLogger = Observability.logger("parley.web")

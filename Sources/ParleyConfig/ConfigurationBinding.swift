@@ -183,3 +183,25 @@ extension ConfigurationBinding {
         )
     }
 }
+
+extension ConfigurationBinding {
+    /// A yes/no switch, written `true` or `false`.
+    static func flag(
+        _ path: String,
+        _ property: any WritableKeyPath<Root, Bool> & Sendable,
+        _ summary: String
+    ) -> Self {
+        let fallback = Root.configurationDefaults[keyPath: property]
+        return Self(
+            key: ConfigurationKey(path: path, type: .choice(["true", "false"]), defaultValue: "\(fallback)", summary: summary),
+            apply: { root, value in
+                if case .text(let text)? = value {
+                    root[keyPath: property] = text == "true"
+                } else {
+                    root[keyPath: property] = fallback
+                }
+            },
+            render: { "\($0[keyPath: property])" }
+        )
+    }
+}

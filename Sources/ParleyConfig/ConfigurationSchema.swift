@@ -53,14 +53,23 @@ enum ConfigurationSchema {
             "disable: plain TCP; require: TLS with a verified server certificate."),
         .text(
             "sip.address", \Config.sip.address, type: .address,
-            "Address the SIP listeners bind (node role; bound by a later release)."),
+            "Address the SIP listeners bind (node role)."),
         .integer("sip.udp_port", \Config.sip.udpPort, listenPort, "SIP over UDP."),
         .integer("sip.tcp_port", \Config.sip.tcpPort, listenPort, "SIP over TCP."),
-        .integer("sip.tls_port", \Config.sip.tlsPort, listenPort, "SIP over TLS."),
+        .integer("sip.tls_port", \Config.sip.tlsPort, listenPort, "SIP over TLS (declared; bound by a later release)."),
+        .integer(
+            "sip.session_expires_seconds", \Config.sip.sessionExpiresSeconds, 0...86_400,
+            "RFC 4028 session interval the node prefers (90 or more); a call not refreshed in time ends. 0 turns session timers off."),
         .text(
             "media.address", \Config.media.address, type: .address,
-            "Address the media (RTP/RTCP, STUN) sockets bind (node role; bound by a later release)."),
+            "Address the media (RTP/RTCP, STUN) sockets bind (node role)."),
         .integer("media.port", \Config.media.port, listenPort, "The single multiplexed UDP media port."),
+        .optionalText(
+            "media.advertised_address", \Config.media.advertisedAddress, type: .address, example: "203.0.113.10",
+            "Address callers send SIP and media to, put in SDP and Contact: set it when the node is behind NAT or binds 0.0.0.0."),
+        .integer(
+            "media.rtp_timeout_seconds", \Config.media.rtpTimeoutSeconds, 5...3_600,
+            "A call that sends no RTP for this long (unless on hold) is hung up."),
         .optionalInteger(
             "media.port_range.first", \Config.media.portRange.first, port, example: "16384",
             "First port of an extra UDP media range; set first and last together (an even first port is recommended)."
@@ -68,10 +77,28 @@ enum ConfigurationSchema {
         .optionalInteger(
             "media.port_range.last", \Config.media.portRange.last, port, example: "16483",
             "Last port of the extra UDP media range; greater than first."),
+        .text(
+            "ivr.access_numbers", \Config.ivr.accessNumbers,
+            "Comma-separated numbers or names callers dial to reach the IVR (it asks for the meeting ID)."),
+        .optionalText(
+            "ivr.prompts_dir", \Config.ivr.promptsDirectory, type: .filePath, example: "/etc/parley/prompts",
+            "Directory of replacement prompt WAV files (8 kHz mono, the bundled names); missing ones fall back to the bundled prompts."),
+        .flag("ivr.entry_tones", \Config.ivr.entryTones, "Play a tone to the meeting when someone joins or leaves."),
+        .text("ivr.keys.toggle_mute", \Config.ivr.keys.toggleMute, "Keys that mute or unmute the caller."),
+        .text("ivr.keys.roll_call", \Config.ivr.keys.rollCall, "Keys that say how many are in the meeting."),
+        .text("ivr.keys.toggle_lock", \Config.ivr.keys.toggleLock, "Keys that lock or unlock the meeting (host only)."),
+        .text("ivr.keys.eject_last", \Config.ivr.keys.ejectLast, "Keys that remove the last caller who entered (host only)."),
+        .text("ivr.keys.mute_all", \Config.ivr.keys.muteAll, "Keys that mute everyone but the host (host only)."),
         .integer("meetings.id_digits", \Config.meetings.idDigits, 4...10, "Digits in generated meeting IDs."),
         .integer(
             "meetings.default_duration_minutes", \Config.meetings.defaultDurationMinutes, 2...1440,
             "Length of a meeting scheduled without an end."),
+        .flag(
+            "meetings.wait_for_host", \Config.meetings.waitForHost,
+            "Callers of a reservationless meeting wait (hearing a periodic prompt) until the host joins with the host PIN."),
+        .integer(
+            "meetings.empty_grace_seconds", \Config.meetings.emptyGraceSeconds, 0...86_400,
+            "How long a meeting stays in progress after its last caller left before it ends."),
         .integer(
             "licence.audit_window_days", \Config.licence.auditWindowDays, 1...365,
             "The licence audit counts hosts who created meetings in this many past days."),
@@ -118,10 +145,12 @@ enum ConfigurationSchema {
         "database": "The system of record.",
         "database.sqlite": "Used when driver is sqlite.",
         "database.postgres": "Used when driver is postgres.",
-        "sip": "SIP listeners of the node role (parsed and checked now, bound by a later release).",
-        "media": "Media sockets of the node role (parsed and checked now, bound by a later release).",
+        "sip": "SIP listeners of the node role.",
+        "media": "Media sockets of the node role.",
         "media.port_range": "Optional extra UDP range for media, e.g. for firewalls that want one port per stream.",
-        "meetings": "Scheduling.",
+        "ivr": "How the node answers callers: access numbers, prompts, tones.",
+        "ivr.keys": "In-meeting keypad commands: * or # and one to three more keys; no sequence may begin another.",
+        "meetings": "Scheduling and running meetings.",
         "licence": "Host-licence audit.",
     ]
 

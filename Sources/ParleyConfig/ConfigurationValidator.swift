@@ -11,6 +11,7 @@ enum ConfigurationValidator {
         checkDatabase(&state)
         checkSIP(&state)
         checkMedia(&state)
+        checkIVR(&state)
         checkListeners(&state)
         checkSites(&state)
         checkNodes(&state)
@@ -48,6 +49,11 @@ enum ConfigurationValidator {
 
     static func checkSIP(_ state: inout ConfigurationAccumulator) {
         let sip = state.configuration.sip
+        if (1..<90).contains(sip.sessionExpiresSeconds) {
+            state.error(
+                "sip.session_expires_seconds", "\(sip.sessionExpiresSeconds) s is below RFC 4028's minimum of 90 s.",
+                fix: "Use 90 or more (1800 is usual), or 0 to turn session timers off.")
+        }
         if sip.tcpPort == sip.tlsPort {
             state.error(
                 keyPath(preferring: "sip.tls_port", else: "sip.tcp_port", state), "port \(sip.tlsPort) is also sip.tcp_port; SIP over TCP and SIP over TLS need different ports.",
@@ -85,6 +91,36 @@ enum ConfigurationValidator {
                 state.error(
                     keyPath(preferring: "media.port", else: "media.port_range.first", state), "port \(media.port) lies inside media.port_range \(first)-\(last).",
                     fix: "Move media.port or the range so they do not overlap.")
+            }
+        }
+    }
+
+    static func checkIVR(_ state: inout ConfigurationAccumulator) {
+        let ivr = state.configuration.ivr
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+*#._-")
+        let numbers = ivr.accessNumberList
+        if numbers.isEmpty {
+            state.error("ivr.access_numbers", "no access number is set.", fix: "Set at least one, for example access_numbers: conf,8000.")
+        }
+        for number in numbers where number.count > 32 || !number.allSatisfy(allowed.contains) {
+            state.error(
+                "ivr.access_numbers", "'\(ParleyError.echo(number))' is not a SIP user part Parley can match.",
+                fix: "Use 1 to 32 letters, digits or + * # . _ -, separated by commas.")
+        }
+        let keys = ivr.keys.byCommand
+        for (command, sequence) in keys {
+            guard let first = sequence.first, first == "*" || first == "#", (2...4).contains(sequence.count),
+                sequence.allSatisfy({ $0.isASCII && $0.isNumber || $0 == "*" || $0 == "#" })
+            else {
+                state.error(
+                    "ivr.keys.\(command)", "'\(ParleyError.echo(sequence))' is not a keypad command.",
+                    fix: "Start with * or # and add one to three keys from 0-9, * and #, for example *6.")
+                continue
+            }
+            for (other, otherSequence) in keys where other != command && (otherSequence.hasPrefix(sequence)) && otherSequence != sequence || other < command && otherSequence == sequence {
+                state.error(
+                    "ivr.keys.\(command)", "\(sequence) is also the start of ivr.keys.\(other) (\(otherSequence)), so one of them could never be dialled.",
+                    fix: "Give each command a sequence that does not begin another.")
             }
         }
     }

@@ -20,6 +20,7 @@ public struct ParleyConfiguration: Sendable, Hashable {
     public var database: Database
     public var sip: SIP
     public var media: Media
+    public var ivr: IVR
     public var meetings: Meetings
     public var licence: Licence
     /// `sites`: the sites nodes are grouped into (file only).
@@ -40,6 +41,7 @@ public struct ParleyConfiguration: Sendable, Hashable {
         self.database = Database()
         self.sip = SIP()
         self.media = Media()
+        self.ivr = IVR()
         self.meetings = Meetings()
         self.licence = Licence()
         self.sites = []
@@ -128,7 +130,7 @@ extension ParleyConfiguration {
         public var isEnabled: Bool { certificate != nil && privateKey != nil }
     }
 
-    /// `sip`: the node role's SIP transports. Parsed and validated; bound by a later issue.
+    /// `sip`: the node role's SIP transports (TLS is declared, bound by a later release).
     public struct SIP: Sendable, Hashable {
         /// `sip.address`.
         public var address: String = "0.0.0.0"
@@ -138,12 +140,14 @@ extension ParleyConfiguration {
         public var tcpPort: Int = 5060
         /// `sip.tls_port`.
         public var tlsPort: Int = 5061
+        /// `sip.session_expires_seconds`: RFC 4028 session interval the node prefers; 0 turns
+        /// session timers off.
+        public var sessionExpiresSeconds: Int = 1800
 
         public init() {}
     }
 
-    /// `media`: the node role's RTP/RTCP (and STUN) sockets. Parsed and validated; bound by a
-    /// later issue.
+    /// `media`: the node role's RTP/RTCP (and STUN) sockets.
     public struct Media: Sendable, Hashable {
         /// `media.port_range`: both ends set, or neither.
         public struct PortRangeSetting: Sendable, Hashable {
@@ -163,6 +167,12 @@ extension ParleyConfiguration {
         /// `media.port`: the single multiplexed UDP media port.
         public var port: Int = 5004
         public var portRange = PortRangeSetting()
+        /// `media.advertised_address`: the address put in SDP and Contact when callers reach
+        /// the node through NAT; nil uses the bind address.
+        public var advertisedAddress: String?
+        /// `media.rtp_timeout_seconds`: a call that sends no RTP for this long (not on hold) is
+        /// hung up.
+        public var rtpTimeoutSeconds: Int = 30
 
         public init() {}
 
@@ -173,12 +183,57 @@ extension ParleyConfiguration {
         }
     }
 
+    /// `ivr`: how the node answers callers: access numbers, prompts, tones, keypad commands.
+    public struct IVR: Sendable, Hashable {
+        /// `ivr.keys`: the in-meeting keypad commands.
+        public struct Keys: Sendable, Hashable {
+            /// `ivr.keys.toggle_mute`.
+            public var toggleMute = "*6"
+            /// `ivr.keys.roll_call`.
+            public var rollCall = "#21"
+            /// `ivr.keys.toggle_lock` (host only).
+            public var toggleLock = "#41"
+            /// `ivr.keys.eject_last` (host only).
+            public var ejectLast = "#43"
+            /// `ivr.keys.mute_all` (host only).
+            public var muteAll = "*5"
+
+            public init() {}
+
+            /// Command name (as KeypadCommands spells it) → key sequence.
+            public var byCommand: [(command: String, keys: String)] {
+                [("toggle_mute", toggleMute), ("roll_call", rollCall), ("toggle_lock", toggleLock), ("eject_last", ejectLast), ("mute_all", muteAll)]
+            }
+        }
+
+        /// `ivr.access_numbers`: comma-separated Request-URI users that reach the IVR.
+        public var accessNumbers = "conf,8000"
+        /// `ivr.prompts_dir`: a directory of replacement prompt WAV files.
+        public var promptsDirectory: String?
+        /// `ivr.entry_tones`: tones to the room when someone joins or leaves.
+        public var entryTones = true
+        public var keys = Keys()
+
+        public init() {}
+
+        /// ``accessNumbers`` split into its entries.
+        public var accessNumberList: [String] {
+            accessNumbers.split(separator: ",").map { String($0).trimmingWhitespace }.filter { !$0.isEmpty }
+        }
+    }
+
     /// `meetings`: scheduling defaults.
     public struct Meetings: Sendable, Hashable {
         /// `meetings.id_digits`: length of generated meeting IDs (4-10).
         public var idDigits: Int = 6
         /// `meetings.default_duration_minutes`: length of a meeting booked without an end.
         public var defaultDurationMinutes: Int = 60
+        /// `meetings.wait_for_host`: callers of a reservationless meeting wait until the host
+        /// joins with the host PIN.
+        public var waitForHost = true
+        /// `meetings.empty_grace_seconds`: how long an empty meeting stays in progress before
+        /// it ends.
+        public var emptyGraceSeconds: Int = 60
 
         public init() {}
     }

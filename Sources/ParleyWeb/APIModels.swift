@@ -1,3 +1,4 @@
+import Foundation
 import ParleyDirector
 import ParleyModel
 
@@ -87,6 +88,8 @@ public struct AttendanceDTO: Codable, Sendable, Equatable {
     public var joinedAt: String
     public var leftAt: String?
     public var codec: String?
+    /// The leg's final media figures, when the node reported them.
+    public var media: CallStatisticsDTO?
 
     init(_ r: AttendanceRecord) {
         participant = r.participantURI
@@ -94,6 +97,7 @@ public struct AttendanceDTO: Codable, Sendable, Equatable {
         joinedAt = r.joinedAt.rfc3339
         leftAt = r.leftAt?.rfc3339
         codec = r.codec
+        media = r.statistics.flatMap { try? JSONDecoder().decode(CallStatistics.self, from: Data($0.utf8)) }.map(CallStatisticsDTO.init)
     }
 }
 
@@ -159,4 +163,68 @@ public struct Page<Item: Codable & Sendable & Equatable>: Codable, Sendable, Equ
 
 public struct ItemsDTO<Item: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
     public var items: [Item]
+}
+
+/// Media figures of a leg, live or final.
+public struct CallStatisticsDTO: Codable, Sendable, Equatable {
+    public var packetsReceived: UInt64
+    public var packetsLost: UInt64
+    public var packetsSent: UInt64
+    public var lossPercent: Double
+    public var jitterMs: Double
+    public var roundTripMs: Double?
+
+    public init(_ s: CallStatistics) {
+        packetsReceived = s.packetsReceived
+        packetsLost = s.packetsLost
+        packetsSent = s.packetsSent
+        lossPercent = (s.lossPercent * 100).rounded() / 100
+        jitterMs = (s.jitterMilliseconds * 100).rounded() / 100
+        roundTripMs = s.roundTripMilliseconds.map { ($0 * 100).rounded() / 100 }
+    }
+}
+
+public struct ParticipantDTO: Codable, Sendable, Equatable {
+    public var id: String
+    public var displayName: String
+    public var uri: String
+    public var host: Bool
+    public var muted: Bool
+    public var talking: Bool
+    public var waiting: Bool
+    public var codec: String
+    public var joinedAt: String
+    public var levelDBov: Double?
+    public var media: CallStatisticsDTO?
+
+    public init(_ p: LiveParticipant) {
+        id = p.id
+        displayName = p.displayName
+        uri = p.uri
+        host = p.isHost
+        muted = p.isMuted
+        talking = p.isTalking
+        waiting = p.isWaiting
+        codec = p.codec
+        joinedAt = p.joinedAt.rfc3339
+        levelDBov = p.media.map { ($0.levelDBov * 10).rounded() / 10 }
+        media = p.media.map(CallStatisticsDTO.init)
+    }
+}
+
+/// A meeting's live roster; `live` is false (and the list empty) when no conference runs.
+public struct RosterDTO: Codable, Sendable, Equatable {
+    public var meeting: String
+    public var meetingID: String
+    public var live: Bool
+    public var locked: Bool
+    public var items: [ParticipantDTO]
+
+    public init(_ meeting: Meeting, _ roster: LiveRoster?) {
+        self.meeting = meeting.id.rawValue
+        meetingID = meeting.meetingID.digits
+        live = roster != nil
+        locked = roster?.isLocked ?? false
+        items = roster?.participants.map(ParticipantDTO.init) ?? []
+    }
 }

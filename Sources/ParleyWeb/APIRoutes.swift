@@ -7,6 +7,7 @@ import ParleyModel
 /// (one transaction) and encodes the result.
 struct APIRoutes: Sendable {
     let director: Director
+    let live: any LiveMeetingControl
 
     func register(_ api: RouterGroup<APIContext>) {
         api.get("me") { _, context in JSONReply(UserDTO(try context.requirePrincipal().user)) }
@@ -155,12 +156,15 @@ struct APIRoutes: Sendable {
         api.post("meetings/:id/end") { _, context in
             let principal = try context.requirePrincipal()
             let meeting = try await director.endMeeting(try context.parameters.require("id"), by: principal)
+            // Callers still connected hear that the meeting ended and are hung up.
+            await live.endConference(meeting: meeting.id)
             return JSONReply(MeetingDTO(try await director.meeting(meeting.id.rawValue, by: principal)))
         }
         api.get("meetings/:id/attendance") { _, context in
             let records = try await director.attendance(try context.parameters.require("id"), by: try context.requirePrincipal())
             return JSONReply(ItemsDTO(items: records.map(AttendanceDTO.init)))
         }
+        registerLive(api)
     }
 
     // MARK: Input helpers

@@ -8,6 +8,8 @@ import ParleyModel
 /// What the web role needs from the rest of the process.
 public struct WebDependencies: Sendable {
     public var director: Director
+    /// The calls of running meetings: roster and host actions.
+    public var live: any LiveMeetingControl
     /// The Prometheus exposition text for `/metrics`.
     public var metricsText: @Sendable () -> String
     /// Throws when the process cannot serve (store unreachable); drives `/readyz`.
@@ -15,10 +17,12 @@ public struct WebDependencies: Sendable {
 
     public init(
         director: Director,
+        live: any LiveMeetingControl,
         metricsText: @escaping @Sendable () -> String,
         readiness: @escaping @Sendable () async throws -> Void
     ) {
         self.director = director
+        self.live = live
         self.metricsText = metricsText
         self.readiness = readiness
     }
@@ -39,6 +43,11 @@ public enum WebRouter {
         "GET /api/v1/meetings/{id}", "PATCH /api/v1/meetings/{id}", "DELETE /api/v1/meetings/{id}",
         "POST /api/v1/meetings/{id}/start", "POST /api/v1/meetings/{id}/end",
         "GET /api/v1/meetings/{id}/attendance",
+        "GET /api/v1/meetings/{id}/participants",
+        "POST /api/v1/meetings/{id}/participants/{participant}/mute",
+        "POST /api/v1/meetings/{id}/participants/{participant}/unmute",
+        "DELETE /api/v1/meetings/{id}/participants/{participant}",
+        "POST /api/v1/meetings/{id}/mute-all", "POST /api/v1/meetings/{id}/lock", "POST /api/v1/meetings/{id}/unlock",
         "GET /api/v1/alarms",
         "GET /api/v1/licenses", "POST /api/v1/licenses",
     ]
@@ -61,7 +70,7 @@ public enum WebRouter {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: deps.metricsText())))
         }
         let api = router.group("api/v1").add(middleware: AuthMiddleware(director: deps.director))
-        let routes = APIRoutes(director: deps.director)
+        let routes = APIRoutes(director: deps.director, live: deps.live)
         routes.register(api)
         return router
     }

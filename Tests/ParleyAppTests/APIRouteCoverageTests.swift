@@ -101,7 +101,8 @@ struct APIRouteCoverageTests {
             expectStatus(reply, 204)
             expectProblem(try await api.send("GET /api/v1/groups/{name}", ["name": "sales"]), 404)
 
-            let missing = Set(WebRouter.apiRoutes).subtracting(api.coveredRoutes)
+            // The live routes need callers: LiveMeetingAPITests covers them with sipp.
+            let missing = Set(WebRouter.apiRoutes).subtracting(api.coveredRoutes).subtracting(LiveMeetingAPITests.liveRoutes)
             #expect(missing.isEmpty, "routes never answered with success: \(missing.sorted())")
         }
     }

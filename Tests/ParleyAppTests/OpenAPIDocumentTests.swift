@@ -135,7 +135,8 @@ struct OpenAPIDocumentTests {
             expectedParticipants: 10, createdBy: user.id, createdAt: at)
         let record = AttendanceRecord(
             id: RecordID(rawValue: "att_00000000000000000001"), meetingRecordID: meeting.id, participantURI: "sip:ada@example.com",
-            displayName: "Ada", joinedAt: at, leftAt: at + .seconds(60), codec: "PCMU")
+            displayName: "Ada", joinedAt: at, leftAt: at + .seconds(60), codec: "PCMU",
+            statistics: #"{"jitterMilliseconds":1.25,"levelDBov":-30,"packetsLost":1,"packetsReceived":2999,"packetsSent":3000,"roundTripMilliseconds":0.5}"#)
         let bareRecord = AttendanceRecord(
             id: record.id, meetingRecordID: meeting.id, participantURI: "web:ada", displayName: "Ada", joinedAt: at)
         let alarm = Alarm(
@@ -153,7 +154,20 @@ struct OpenAPIDocumentTests {
         let bareProblem = Problem(ParleyError(.notFound, code: "meeting.not_found", message: "m"))
         let grantDTO = status.grants[0]
         let token = TokenDTO(token: "prl_" + String(repeating: "0", count: 64), user: "ada")
+        let stats = CallStatistics(
+            packetsReceived: 2999, packetsLost: 1, packetsSent: 3000, jitterMilliseconds: 1.25, roundTripMilliseconds: 0.5, levelDBov: -30)
+        let participant = LiveParticipant(
+            id: "prt_0123456789abcdef", displayName: "Ada", uri: "sip:ada@example.com", isHost: true, isMuted: false, isTalking: true,
+            isWaiting: false, codec: "G722", joinedAt: at, media: stats)
+        var bareParticipant = participant
+        bareParticipant.media = nil
+        var bareStats = stats
+        bareStats.roundTripMilliseconds = nil
+        let roster = RosterDTO(meeting, LiveRoster(meeting: meeting.id, isLocked: true, participants: [participant, bareParticipant]))
         return [
+            ("CallStatistics", CallStatisticsDTO(stats), CallStatisticsDTO(bareStats)),
+            ("Participant", ParticipantDTO(participant), ParticipantDTO(bareParticipant)),
+            ("Roster", roster, RosterDTO(meeting, nil)),
             ("User", UserDTO(user), UserDTO(bareUser)),
             ("Group", group, group),
             ("Meeting", MeetingDTO(MeetingView(meeting: meeting, hostLogin: "ada")), MeetingDTO(MeetingView(meeting: bareMeeting, hostLogin: "ada"))),

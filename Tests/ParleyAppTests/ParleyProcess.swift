@@ -20,6 +20,8 @@ import Synchronization
 final class ParleyProcess: Sendable {
     let pid: pid_t
     let arguments: [String]
+    /// The program's name for messages (`parley`, `sipp`, …).
+    let program: String
     let stdoutPath: String
     let stderrPath: String
     /// Set once the process is reaped: its exit status, or the signal that killed it.
@@ -42,13 +44,15 @@ final class ParleyProcess: Sendable {
                 + "Build it with `swift build --product parley` (or `swift build --build-tests`), then run the tests again.")
     }
 
-    /// Starts `parley arguments…` in `directory` with the test's environment minus `PARLEY_*`
-    /// variables; stdout and stderr go to `<name>.stdout` and `<name>.stderr` there.
-    init(_ arguments: [String], in directory: TemporaryDirectory, name: String) throws {
+    /// Starts `parley arguments…` (or another `executable`, such as a peer the test drives) in
+    /// `directory` with the test's environment minus `PARLEY_*` variables; stdout and stderr
+    /// go to `<name>.stdout` and `<name>.stderr` there.
+    init(_ arguments: [String], in directory: TemporaryDirectory, name: String, executable: String? = nil) throws {
         self.arguments = arguments
         self.stdoutPath = directory.appending("\(name).stdout")
         self.stderrPath = directory.appending("\(name).stderr")
-        let executable = try Self.executable()
+        let executable = try executable ?? Self.executable()
+        self.program = String(executable.split(separator: "/").last ?? "parley")
 
         #if canImport(Darwin)
             var actions: posix_spawn_file_actions_t? = nil
@@ -106,7 +110,7 @@ final class ParleyProcess: Sendable {
     func waitForExit(within limit: Duration) async throws -> (status: Int32, exited: Bool) {
         _ = try await poll(limit) { self.finished != nil }
         guard let finished else {
-            throw TestSupportError("parley \(arguments.joined(separator: " ")) was still running after \(limit).\n\(transcript)")
+            throw TestSupportError("\(program) \(arguments.joined(separator: " ")) was still running after \(limit).\n\(transcript)")
         }
         return finished
     }
@@ -128,6 +132,6 @@ final class ParleyProcess: Sendable {
     /// A short transcript for failure messages.
     var transcript: String {
         let state = finished.map { $0.exited ? "exit \($0.status)" : "killed by signal \($0.status)" } ?? "running"
-        return "$ parley \(arguments.joined(separator: " "))\n[\(state)]\nstdout:\n\(stdout)\nstderr:\n\(stderr)"
+        return "$ \(program) \(arguments.joined(separator: " "))\n[\(state)]\nstdout:\n\(stdout)\nstderr:\n\(stderr)"
     }
 }

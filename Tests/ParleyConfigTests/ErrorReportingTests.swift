@@ -50,7 +50,7 @@ struct ErrorReportingTests {
                 "parley.yaml:7: meetings.id_digits: expected an integer from 4 to 10, got '12'. For example: id_digits: 6.",
                 "parley.yaml:9: log.level: expected one of: trace, debug, info, notice, warning, error, critical, got 'loud'. For example: level: info.",
                 "parley.yaml:11: licence.audit_window_days: expected an integer from 1 to 365, got '0'. For example: audit_window_days: 30.",
-                "parley.yaml:25: colour: unknown key 'colour'. Remove it. Known keys here: data_dir, roles, system, log, http, https, database, sip, media, meetings, licence, sites, nodes, directors.",
+                "parley.yaml:25: colour: unknown key 'colour'. Remove it. Known keys here: data_dir, roles, system, log, http, https, database, sip, media, ivr, meetings, licence, sites, nodes, directors.",
                 "parley.yaml:5: https.certificate: a certificate is set but https.private_key is not. Set https.private_key to the PEM file of the certificate's key, or remove https.certificate to serve HTTP only.",
                 "parley.yaml:23: nodes[2].site: site 'emea' is not declared in sites. Add it under sites: or use one of: hq, apac.",
             ], "\(lines.joined(separator: "\n"))")
@@ -156,6 +156,30 @@ struct ErrorReportingTests {
     @Test func sipTCPAndTLSNeedDifferentPorts() {
         #expect(Self.errors("sip:\n  tls_port: 5060\n").map(\.keyPath) == ["sip.tls_port"])
         #expect(Self.errors("sip:\n  udp_port: 5070\n  tcp_port: 5070\n").isEmpty)
+    }
+
+    @Test func sessionTimerFloor() {
+        #expect(Self.errors("sip:\n  session_expires_seconds: 60\n").map(\.keyPath) == ["sip.session_expires_seconds"])
+        #expect(Self.errors("sip:\n  session_expires_seconds: 0\n").isEmpty)
+        #expect(Self.errors("sip:\n  session_expires_seconds: 90\n").isEmpty)
+    }
+
+    @Test func ivrAccessNumbersAndKeys() {
+        #expect(Self.errors("ivr:\n  access_numbers: conf, 8000 ,+4930123\n").isEmpty)
+        let bad = Self.errors("ivr:\n  access_numbers: conf,<script>\n")
+        #expect(bad.map(\.keyPath) == ["ivr.access_numbers"])
+        #expect(bad.first?.description.contains("1 to 32 letters") == true)
+        #expect(Self.errors("ivr:\n  access_numbers: ' , '\n").map(\.keyPath) == ["ivr.access_numbers"])
+        #expect(Self.errors("ivr:\n  keys:\n    toggle_mute: '6'\n").map(\.keyPath) == ["ivr.keys.toggle_mute"])
+        #expect(Self.errors("ivr:\n  keys:\n    toggle_mute: '*12345'\n").map(\.keyPath) == ["ivr.keys.toggle_mute"])
+        // *5 (mute all) would begin *56, so one of them could never be dialled.
+        let clash = Self.errors("ivr:\n  keys:\n    toggle_mute: '*56'\n")
+        #expect(clash.map(\.keyPath) == ["ivr.keys.mute_all"])
+        #expect(clash.first?.description.contains("ivr.keys.toggle_mute (*56)") == true)
+        #expect(Self.errors("ivr:\n  keys:\n    toggle_mute: '#21'\n").map(\.keyPath) == ["ivr.keys.toggle_mute"])
+        #expect(Self.errors("ivr:\n  entry_tones: maybe\n").map(\.keyPath) == ["ivr.entry_tones"])
+        let loaded = try? ConfigurationLoader.load(yaml: "ivr:\n  entry_tones: false\nmeetings:\n  wait_for_host: false\n", overrides: []).get()
+        #expect(loaded?.ivr.entryTones == false && loaded?.meetings.waitForHost == false)
     }
 
     // MARK: - Cluster rules

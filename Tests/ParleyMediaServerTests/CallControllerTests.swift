@@ -1,6 +1,8 @@
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import ParleyModel
+import ParleyRTP
 import ParleySIP
 import Testing
 
@@ -18,15 +20,20 @@ final class RecordingMedia: MediaControl, @unchecked Sendable {
     private func note(_ s: String) { lock.withLock { _log.append(s) } }
     func createLeg(id: String, media: SDPNegotiatedMedia, callbacks: MediaLegCallbacks) async throws { note("leg+ \(id)") }
     func updateLeg(id: String, media: SDPNegotiatedMedia) async { note("leg~ \(id) hold=\(media.isOnHold)") }
-    func removeLeg(id: String) async { note("leg- \(id)") }
+    func closeLeg(id: String) async -> LegSnapshot? {
+        note("leg- \(id)")
+        return LegSnapshot(
+            legID: id, roomID: nil, codec: .pcmu, isMuted: false, isTalking: false, levelDBov: -127, isOnHold: false,
+            packetsReceived: 100, packetsLost: 2, jitterMilliseconds: 1.5, roundTripMilliseconds: nil, packetsSent: 98, remoteAddress: nil)
+    }
+    func roster(room: String) async -> [LegSnapshot] { [] }
     func play(legID: String, fileNames: [String]) async { note("play \(legID) \(fileNames.joined(separator: ","))") }
     func stopPlayback(legID: String) async {}
     func createRoom(id: String) async { note("room+ \(id)") }
     func closeRoom(id: String) async { note("room- \(id)") }
     func addLeg(_ legID: String, toRoom room: String) async { note("join \(legID) \(room)") }
-    func removeLeg(_ legID: String, fromRoom room: String) async { note("part \(legID) \(room)") }
     func setMuted(legID: String, _ muted: Bool) async { note("mute \(legID) \(muted)") }
-    func playTone(room: String, entry: Bool) async {}
+    func playTone(room: String, entry: Bool) async { note("tone \(room) \(entry)") }
 }
 
 /// A director stand-in with one meeting, 123456 (password 4242, host PIN 9999), and a
@@ -49,7 +56,9 @@ final class FakeDirectory: MeetingDirectory, @unchecked Sendable {
     func checkPassword(meeting: String, _ password: String) async -> Bool { password == "4242" }
     func checkHostPIN(meeting: String, _ pin: String) async -> Bool { pin == (meeting == "mtg_r" ? "1111" : "9999") }
     func participantJoined(_ p: ParticipantRecord) async -> String? { note("joined \(p.meeting) \(p.uri)"); return "att_\(p.uri)" }
-    func participantLeft(_ handle: String, leftAtMilliseconds: Int64, statistics: String?) async { note("left \(handle)") }
+    func participantLeft(_ handle: String, leftAtMilliseconds: Int64, statistics: CallStatistics?) async {
+        note("left \(handle) lost=\(statistics.map { "\($0.packetsLost)" } ?? "-")")
+    }
     func meetingEmptied(meeting: String) async { note("emptied \(meeting)") }
 }
 
@@ -104,7 +113,7 @@ struct CallControllerTests {
         await c.playbackFinished(callID: "c1")
         #expect(media.log.contains("join c1 mtg_a"))
         #expect(directory.events == ["joined mtg_a sip:alice@example.com"])
-        #expect(await c.roster(meeting: "mtg_a").map(\.isHost) == [true])
+        #expect(await c.roster(meeting: RecordID(rawValue: "mtg_a"))?.participants.map(\.isHost) == [true])
     }
 
     @Test("unknown numbers are refused with 404; unknown meeting IDs flood-limit a source")
@@ -144,6 +153,8 @@ struct CallControllerTests {
         await key(c, "a", "#41")
         #expect(media.log.last == "play a host_only")
         await key(c, "h", "#43")
+        #expect(media.log.suffix(2) == ["play b removed,goodbye", "play h ejected"])
+        await c.playbackFinished(callID: "b")
         #expect(signalling.lock.withLock { signalling.hungUp } == ["b"])
         await key(c, "h", "#41")
         #expect(media.log.last == "play h locked_now")
@@ -161,12 +172,12 @@ struct CallControllerTests {
         await key(c, "g", "#")
         await c.playbackFinished(callID: "g")
         #expect(media.log.last == "play g waiting_for_host")
-        #expect(await c.roster(meeting: "mtg_r").map(\.waiting) == [true])
+        #expect(await c.roster(meeting: RecordID(rawValue: "mtg_r"))?.participants.map(\.isWaiting) == [true])
         _ = await connect(c, try call("host", dialling: "4711"))
         await key(c, "host", "1111#")
         await c.playbackFinished(callID: "host")
         #expect(media.log.contains("join host mtg_r") && media.log.contains("join g mtg_r"))
-        #expect(await c.roster(meeting: "mtg_r").map(\.waiting) == [false, false])
+        #expect(await c.roster(meeting: RecordID(rawValue: "mtg_r"))?.participants.map(\.isWaiting) == [false, false])
     }
 
     @Test("leaving: attendance closed, room emptied and ended after the grace")
@@ -175,12 +186,12 @@ struct CallControllerTests {
         _ = await connect(c, try call("o", dialling: "5555"))
         await c.playbackFinished(callID: "o")
         await c.callEnded(callID: "o", reason: .remoteBye)
-        #expect(media.log.contains("part o mtg_o") && media.log.contains("leg- o"))
+        #expect(media.log.contains("leg- o"))
         let deadline = ContinuousClock.now + .seconds(5)
         while !directory.events.contains("emptied mtg_o") && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }
-        #expect(directory.events == ["joined mtg_o sip:alice@example.com", "left att_sip:alice@example.com", "emptied mtg_o"])
+        #expect(directory.events == ["joined mtg_o sip:alice@example.com", "left att_sip:alice@example.com lost=2", "emptied mtg_o"])
         #expect(media.log.contains("room- mtg_o"))
     }
 
@@ -192,5 +203,65 @@ struct CallControllerTests {
         held.localDirection = SDPDirection.recvonly
         await c.mediaChanged(callID: "hh", media: held)
         #expect(media.log.last == "leg~ hh hold=true")
+    }
+
+    @Test("live control: roster, mute, mute all, lock, eject by participant ID")
+    func liveControl() async throws {
+        let c = await controller()
+        let meeting = RecordID(rawValue: "mtg_a")
+        #expect(await c.roster(meeting: meeting) == nil)
+        #expect(await c.setLocked(true, meeting: meeting) == .notLive)
+        for (id, host) in [("h", true), ("a", false)] {
+            _ = await connect(c, try call(id, dialling: "123456", from: "sip:\(id)@x"))
+            await key(c, id, "4242#")
+            await key(c, id, host ? "9999#" : "#")
+            await c.playbackFinished(callID: id)
+        }
+        let roster = try #require(await c.roster(meeting: meeting))
+        #expect(roster.participants.map(\.uri) == ["sip:h@x", "sip:a@x"])
+        #expect(roster.participants.allSatisfy { $0.id.hasPrefix("prt_") && $0.id.count == 20 && $0.joinedAt.millisecondsSinceEpoch == 1_000 })
+        let alice = roster.participants[1].id
+        #expect(await c.setMuted(true, participant: alice, meeting: meeting) == .done)
+        #expect(media.log.suffix(2) == ["mute a true", "play a muted"])
+        #expect(await c.roster(meeting: meeting)?.participants[1].isMuted == true)
+        #expect(await c.setMuted(true, participant: "prt_nobody", meeting: meeting) == .unknownParticipant)
+        #expect(await c.setMuted(false, participant: alice, meeting: RecordID(rawValue: "mtg_o")) == .notLive)
+        #expect(await c.setLocked(true, meeting: meeting) == .done)
+        #expect(await c.roster(meeting: meeting)?.isLocked == true)
+        #expect(await c.muteAll(meeting: meeting) == .done)
+        #expect(!media.log.contains("mute h true"))
+        #expect(await c.eject(participant: alice, meeting: meeting) == .done)
+        #expect(media.log.last == "play a removed,goodbye")
+        #expect(await c.eject(participant: alice, meeting: meeting) == .unknownParticipant)
+        await c.playbackFinished(callID: "a")
+        #expect(signalling.lock.withLock { signalling.hungUp } == ["a"])
+    }
+
+    @Test("the meeting ends: the room closes, everyone hears goodbye and is hung up")
+    func endConference() async throws {
+        let c = await controller()
+        for id in ["p", "q"] {
+            _ = await connect(c, try call(id, dialling: "5555", from: "sip:\(id)@x"))
+            await c.playbackFinished(callID: id)
+        }
+        await c.endConference(meeting: RecordID(rawValue: "mtg_o"))
+        #expect(media.log.suffix(3) == ["room- mtg_o", "play p meeting_ended,goodbye", "play q meeting_ended,goodbye"])
+        #expect(await c.setLocked(true, meeting: RecordID(rawValue: "mtg_o")) == .done)
+        #expect(await c.eject(participant: "prt_x", meeting: RecordID(rawValue: "mtg_o")) == .notLive)
+        for id in ["p", "q"] {
+            await c.playbackFinished(callID: id)
+            await c.callEnded(callID: id, reason: .remoteBye)
+        }
+        #expect(signalling.lock.withLock { signalling.hungUp } == ["p", "q"])
+        #expect(await c.roster(meeting: RecordID(rawValue: "mtg_o")) == nil)
+        #expect(!directory.events.contains("emptied mtg_o"))
+    }
+
+    @Test("entry tones can be turned off")
+    func noEntryTones() async throws {
+        let c = await controller(CallControlSettings(emptyMeetingGrace: .milliseconds(10), entryTones: false))
+        _ = await connect(c, try call("t", dialling: "5555"))
+        await c.playbackFinished(callID: "t")
+        #expect(!media.log.contains { $0.hasPrefix("tone") })
     }
 }

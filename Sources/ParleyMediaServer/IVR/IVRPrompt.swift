@@ -22,6 +22,8 @@ public enum IVRPrompt: String, CaseIterable, Sendable, Hashable {
     case unlockedNow = "unlocked_now"
     case allMuted = "all_muted"
     case ejected
+    /// To the caller a host removed.
+    case removed
     case hostOnly = "host_only"
     case onlyYou = "only_you"
     case thereAre = "there_are"

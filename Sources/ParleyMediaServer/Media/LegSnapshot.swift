@@ -1,3 +1,4 @@
+import ParleyModel
 import ParleyRTP
 
 /// One leg as the roster, the API and the attendance record see it.
@@ -43,5 +44,15 @@ public struct LegSnapshot: Sendable, Hashable {
         self.roundTripMilliseconds = roundTripMilliseconds
         self.packetsSent = packetsSent
         self.remoteAddress = remoteAddress
+    }
+}
+
+extension LegSnapshot {
+    /// The figures the roster and the attendance record keep.
+    public var statistics: CallStatistics {
+        CallStatistics(
+            packetsReceived: packetsReceived, packetsLost: packetsLost, packetsSent: packetsSent,
+            jitterMilliseconds: jitterMilliseconds, roundTripMilliseconds: roundTripMilliseconds, levelDBov: Double(levelDBov)
+        )
     }
 }

@@ -12,6 +12,8 @@ public struct CallControlSettings: Sendable, Hashable {
     public var floodLimit: Int
     public var floodWindow: Duration
     public var keymap: [String: KeypadCommands.Command]
+    /// Entry and exit tones to the room when someone joins or leaves.
+    public var entryTones: Bool
 
     public init(
         accessNumbers: Set<String> = ["conf", "8000"],
@@ -20,7 +22,8 @@ public struct CallControlSettings: Sendable, Hashable {
         emptyMeetingGrace: Duration = .seconds(60),
         floodLimit: Int = 10,
         floodWindow: Duration = .seconds(60),
-        keymap: [String: KeypadCommands.Command] = KeypadCommands.defaultKeymap
+        keymap: [String: KeypadCommands.Command] = KeypadCommands.defaultKeymap,
+        entryTones: Bool = true
     ) {
         self.accessNumbers = accessNumbers
         self.waitForHost = waitForHost
@@ -29,5 +32,6 @@ public struct CallControlSettings: Sendable, Hashable {
         self.floodLimit = floodLimit
         self.floodWindow = floodWindow
         self.keymap = keymap
+        self.entryTones = entryTones
     }
 }

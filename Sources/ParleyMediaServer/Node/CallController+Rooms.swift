@@ -1,4 +1,5 @@
 import Logging
+import ParleyModel
 import ParleySIP
 
 /// Rooms: entering and leaving meetings, waiting for the host, keypad commands.
@@ -6,20 +7,20 @@ extension CallController {
     func join(callID: String, asHost: Bool) async {
         guard var call = calls[callID], let meeting = call.meeting else { return }
         call.isHost = asHost
+        call.joinedAt = wallClock()
         var room = rooms[meeting.meeting] ?? Room(meeting: meeting)
         if rooms[meeting.meeting] == nil {
             rooms[meeting.meeting] = room
             await media.createRoom(id: meeting.meeting)
         }
+        guard !room.closing else {
+            calls[callID] = call
+            await sayGoodbye(callID, [.meetingEnded, .goodbye])
+            return
+        }
         guard !room.locked || asHost else {
             calls[callID] = call
-            await media.play(legID: callID, fileNames: [IVRPrompt.meetingLocked.rawValue, IVRPrompt.goodbye.rawValue])
-            call.phase = .leaving
-            calls[callID] = call
-            Task {
-                try? await Task.sleep(for: .seconds(4))
-                await self.hangUp(callID)
-            }
+            await sayGoodbye(callID, [.meetingLocked, .goodbye])
             return
         }
         if meeting.reservationless && settings.waitForHost && !asHost && !room.hostPresent {
@@ -47,7 +48,7 @@ extension CallController {
         if call.isHost { room.hostPresent = true }
         rooms[meeting.meeting] = room
         calls[callID] = call
-        await media.playTone(room: meeting.meeting, entry: true)
+        if settings.entryTones { await media.playTone(room: meeting.meeting, entry: true) }
         await media.addLeg(callID, toRoom: meeting.meeting)
         let record = ParticipantRecord(
             meeting: meeting.meeting, uri: call.description.fromURI,
@@ -59,19 +60,24 @@ extension CallController {
         logger.info("caller joined", metadata: ["sip_call_id": "\(callID)", "meeting_id": "\(meeting.meetingID)", "host": "\(call.isHost)"])
     }
 
-    func leaveRoom(callID: String, call: Call, meeting: String) async {
+    /// The call is gone; its media leg is already closed (`final` holds its last figures).
+    func leaveRoom(callID: String, call: Call, meeting: String, final: LegSnapshot?) async {
         guard var room = rooms[meeting] else { return }
         room.waiting.removeAll { $0 == callID }
         let wasMember = room.members.contains(callID)
         room.members.removeAll { $0 == callID }
         if call.isHost { room.hostPresent = room.members.contains { calls[$0]?.isHost == true } }
         rooms[meeting] = room
-        if wasMember {
-            await media.removeLeg(callID, fromRoom: meeting)
+        if wasMember && settings.entryTones && !room.closing {
             await media.playTone(room: meeting, entry: false)
         }
         if let handle = call.attendance {
-            await directory.participantLeft(handle, leftAtMilliseconds: wallClock(), statistics: nil)
+            await directory.participantLeft(handle, leftAtMilliseconds: wallClock(), statistics: final?.statistics)
+        }
+        if room.closing && room.members.isEmpty && room.waiting.isEmpty {
+            // Ended by the director: nothing to wait for.
+            rooms[meeting] = nil
+            return
         }
         if room.members.isEmpty && room.waiting.isEmpty {
             room.emptyGeneration += 1
@@ -131,37 +137,11 @@ extension CallController {
                 await media.play(legID: callID, fileNames: [IVRPrompt.onlyYou.rawValue])
                 return
             }
-            await hangUp(last)
+            await sayGoodbye(last, [.removed, .goodbye])
             await media.play(legID: callID, fileNames: [IVRPrompt.ejected.rawValue])
         case .muteAll:
-            for member in room.members where calls[member]?.isHost != true {
-                calls[member]?.muted = true
-                await media.setMuted(legID: member, true)
-            }
+            _ = await muteAll(meeting: RecordID(rawValue: meeting))
             await media.play(legID: callID, fileNames: [IVRPrompt.allMuted.rawValue])
         }
     }
-
-    /// A roster of a meeting on this node, for the API.
-    public func roster(meeting: String) -> [RosterEntry] {
-        guard let room = rooms[meeting] else { return [] }
-        return (room.members + room.waiting).compactMap { id in
-            guard let call = calls[id] else { return nil }
-            return RosterEntry(
-                callID: id, uri: call.description.fromURI, displayName: call.description.fromDisplayName ?? call.description.fromURI,
-                isHost: call.isHost, muted: call.muted, waiting: call.phase == .waitingForHost, codec: call.media.map { $0.codec.encodingName } ?? "?"
-            )
-        }
-    }
-}
-
-/// One participant as the roster shows it (media figures come from the engine).
-public struct RosterEntry: Sendable, Hashable {
-    public var callID: String
-    public var uri: String
-    public var displayName: String
-    public var isHost: Bool
-    public var muted: Bool
-    public var waiting: Bool
-    public var codec: String
 }

@@ -18,6 +18,10 @@ public actor CallController: CallHandling {
 
     struct Call: Sendable {
         var description: CallDescription
+        /// The roster's and the API's name for the call (`prt_…`); the SIP Call-ID stays internal.
+        var participantID: String
+        /// When the caller reached the meeting (waiting room or conference), wall clock ms.
+        var joinedAt: Int64 = 0
         var media: SDPNegotiatedMedia?
         var ivr: IVRStateMachine
         var keypad: KeypadCommands
@@ -28,6 +32,8 @@ public actor CallController: CallHandling {
         var legReady = false
         var attendance: String?
         var digitTimer = 0
+        /// Hang up once the queued prompts have played (ejected, meeting ended, locked out).
+        var hangUpAfterPrompts = false
     }
 
     struct Room: Sendable {
@@ -38,6 +44,8 @@ public actor CallController: CallHandling {
         var locked = false
         var hostPresent = false
         var emptyGeneration = 0
+        /// The meeting ended: everyone is being said goodbye to.
+        var closing = false
     }
 
     let media: any MediaControl
@@ -80,7 +88,8 @@ public actor CallController: CallHandling {
         guard let keypad = KeypadCommands(keymap: settings.keymap) else {
             return .reject(status: 500, reason: "Keypad map misconfigured")
         }
-        calls[call.callID] = Call(description: call, media: negotiated, ivr: IVRStateMachine(), keypad: keypad)
+        calls[call.callID] = Call(
+            description: call, participantID: Self.newParticipantID(), media: negotiated, ivr: IVRStateMachine(), keypad: keypad)
         return .accept(localMediaAddress: media.advertisedAddress, localMediaPort: media.advertisedPort)
     }
 
@@ -123,10 +132,18 @@ public actor CallController: CallHandling {
     public func callEnded(callID: String, reason: CallEndReason) async {
         guard let call = calls.removeValue(forKey: callID) else { return }
         logger.info("call ended", metadata: ["sip_call_id": "\(callID)", "reason": "\(reason)"])
+        // The leg goes first (it leaves its room with it), so its final figures go into the
+        // attendance record.
+        let final = call.legReady ? await media.closeLeg(id: callID) : nil
         if let meeting = call.meeting?.meeting {
-            await leaveRoom(callID: callID, call: call, meeting: meeting)
+            await leaveRoom(callID: callID, call: call, meeting: meeting, final: final)
         }
-        if call.legReady { await media.removeLeg(id: callID) }
+    }
+
+    /// A fresh participant identifier: `prt_` and 16 hex digits.
+    static func newParticipantID() -> String {
+        let hex = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        return "prt_" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     // MARK: Events from the media leg
@@ -161,6 +178,10 @@ public actor CallController: CallHandling {
     }
 
     func playbackFinished(callID: String) async {
+        if calls[callID]?.hangUpAfterPrompts == true {
+            await hangUp(callID)
+            return
+        }
         guard var call = calls[callID], call.phase == .lobby else { return }
         let actions = call.ivr.playbackFinished()
         calls[callID] = call
@@ -176,7 +197,22 @@ public actor CallController: CallHandling {
 
     func hangUp(_ callID: String) async {
         calls[callID]?.phase = .leaving
+        calls[callID]?.hangUpAfterPrompts = false
         await signalling?.hangUp(callID: callID)
+    }
+
+    /// Plays `prompts` to the caller, then hangs up (at the latest after `limit`, should the
+    /// playback never report its end).
+    func sayGoodbye(_ callID: String, _ prompts: [IVRPrompt], limit: Duration = .seconds(15)) async {
+        guard calls[callID] != nil else { return }
+        calls[callID]?.phase = .leaving
+        calls[callID]?.hangUpAfterPrompts = true
+        await media.stopPlayback(legID: callID)
+        await media.play(legID: callID, fileNames: prompts.map(\.rawValue))
+        Task {
+            try? await Task.sleep(for: limit)
+            if self.calls[callID]?.hangUpAfterPrompts == true { await self.hangUp(callID) }
+        }
     }
 
     // MARK: Flood protection

@@ -8,13 +8,15 @@ public protocol MediaControl: Sendable {
     var advertisedPort: Int { get }
     func createLeg(id: String, media: SDPNegotiatedMedia, callbacks: MediaLegCallbacks) async throws
     func updateLeg(id: String, media: SDPNegotiatedMedia) async
-    func removeLeg(id: String) async
+    /// Removes a leg and returns its final state (nil for an unknown leg).
+    func closeLeg(id: String) async -> LegSnapshot?
+    /// The members of a room with their live media figures.
+    func roster(room: String) async -> [LegSnapshot]
     func play(legID: String, fileNames: [String]) async
     func stopPlayback(legID: String) async
     func createRoom(id: String) async
     func closeRoom(id: String) async
     func addLeg(_ legID: String, toRoom room: String) async
-    func removeLeg(_ legID: String, fromRoom room: String) async
     func setMuted(legID: String, _ muted: Bool) async
     /// Entry (rising) or exit (falling) tone to every member of a room.
     func playTone(room: String, entry: Bool) async

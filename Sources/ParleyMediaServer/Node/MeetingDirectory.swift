@@ -1,3 +1,5 @@
+import ParleyModel
+
 /// What the node asks of the director about meetings. In `parley serve` the director runs in
 /// the same process (ParleyApp adapts `Director` to this); in a cluster it will be the broker
 /// agent's client. Keeping it a protocol keeps the node free of the store and the web layer.
@@ -8,7 +10,7 @@ public protocol MeetingDirectory: Sendable {
     func checkHostPIN(meeting: String, _ pin: String) async -> Bool
     /// A participant entered; returns a handle for ``participantLeft(_:)``.
     func participantJoined(_ participant: ParticipantRecord) async -> String?
-    func participantLeft(_ handle: String, leftAtMilliseconds: Int64, statistics: String?) async
+    func participantLeft(_ handle: String, leftAtMilliseconds: Int64, statistics: CallStatistics?) async
     /// Nobody has been in the meeting for the grace period: `meeting.end`.
     func meetingEmptied(meeting: String) async
 }
