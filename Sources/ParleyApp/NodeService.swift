@@ -69,7 +69,7 @@ struct NodeService: Service {
     static func mediaConfiguration(_ config: ParleyConfiguration) -> MediaEngine.Configuration {
         MediaEngine.Configuration(
             rtpTimeout: .seconds(Int64(config.media.rtpTimeoutSeconds)), advertisedAddress: advertisedHost(config),
-            promptDirectory: config.ivr.promptsDirectory)
+            promptDirectory: config.ivr.promptsDirectory, perCallPorts: config.media.extraPorts.map { $0.first...$0.last })
     }
 
     static func callControlSettings(_ config: ParleyConfiguration) -> CallControlSettings {

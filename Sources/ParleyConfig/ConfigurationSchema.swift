@@ -70,13 +70,16 @@ enum ConfigurationSchema {
         .integer(
             "media.rtp_timeout_seconds", \Config.media.rtpTimeoutSeconds, 5...3_600,
             "A call that sends no RTP for this long (unless on hold) is hung up."),
+        .flag(
+            "media.per_call_ports", \Config.media.perCallPorts,
+            "Give each call its own RTP (even) and RTCP (odd) port from media.port_range, 16384-32767 unless set, for PBXs that expect it."),
         .optionalInteger(
             "media.port_range.first", \Config.media.portRange.first, port, example: "16384",
-            "First port of an extra UDP media range; set first and last together (an even first port is recommended)."
+            "First port of the per-call range; set first and last together (even is best). Setting the range turns per-call ports on."
         ),
         .optionalInteger(
-            "media.port_range.last", \Config.media.portRange.last, port, example: "16483",
-            "Last port of the extra UDP media range; greater than first."),
+            "media.port_range.last", \Config.media.portRange.last, port, example: "32767",
+            "Last port of the per-call range; greater than first."),
         .text(
             "ivr.access_numbers", \Config.ivr.accessNumbers,
             "Comma-separated numbers or names callers dial to reach the IVR (it asks for the meeting ID)."),
@@ -147,7 +150,7 @@ enum ConfigurationSchema {
         "database.postgres": "Used when driver is postgres.",
         "sip": "SIP listeners of the node role.",
         "media": "Media sockets of the node role.",
-        "media.port_range": "Optional extra UDP range for media, e.g. for firewalls that want one port per stream.",
+        "media.port_range": "Per-call UDP ports (RTP on even, RTCP on odd), for PBXs that expect a port per call.",
         "ivr": "How the node answers callers: access numbers, prompts, tones.",
         "ivr.keys": "In-meeting keypad commands: * or # and one to three more keys; no sequence may begin another.",
         "meetings": "Scheduling and running meetings.",

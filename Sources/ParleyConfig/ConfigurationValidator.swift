@@ -65,6 +65,11 @@ enum ConfigurationValidator {
         let media = state.configuration.media
         switch (media.portRange.first, media.portRange.last) {
         case (nil, nil):
+            if let range = media.extraPorts, (range.first...range.last).contains(media.port) {
+                state.error(
+                    "media.port", "port \(media.port) lies inside the per-call range \(range.first)-\(range.last).",
+                    fix: "Move media.port out of the range (5004 is usual), or set media.port_range.")
+            }
             return
         case (let first?, nil):
             state.error(
@@ -127,7 +132,8 @@ enum ConfigurationValidator {
 
     /// Two enabled listeners of this process on the same transport, address and port.
     static func checkListeners(_ state: inout ConfigurationAccumulator) {
-        for (first, second) in state.configuration.listenerTable.clashes {
+        // The media port inside the per-call range is checkMedia's error already.
+        for (first, second) in state.configuration.listenerTable.clashes where !(first.name.hasPrefix("node.media") && second.name.hasPrefix("node.media")) {
             let secondKey = Config.portKeyPath(ofListener: second.name)
             let other = Config.portKeyPath(ofListener: first.name)
             let keyPath = keyPath(preferring: secondKey, else: other, state)

@@ -27,12 +27,12 @@ extension ParleyConfiguration {
         []
     }
 
-    /// The node role's listeners: SIP over UDP and TCP, and the single multiplexed media port.
+    /// The node role's listeners: SIP over UDP and TCP, the single multiplexed media port,
+    /// and with per-call ports their range (bound a pair at a time, while calls last).
     ///
-    /// Still to come, each when its socket is really bound: `node.sip.tls` (5061) and
-    /// `node.media.range` (`media.port_range`).
+    /// Still to come, when its socket is really bound: `node.sip.tls` (5061).
     func nodeListeners() -> [Listener] {
-        [
+        var listeners = [
             Listener(
                 name: "node.sip.udp", role: .node, purpose: "SIP signalling (phones, PBX trunks)", application: "SIP",
                 transport: .udp, ports: PortRange(sip.udpPort), bindAddress: sip.address, audience: .endUsers
@@ -46,6 +46,15 @@ extension ParleyConfiguration {
                 transport: .udp, ports: PortRange(media.port), bindAddress: media.address, audience: .endUsers
             ),
         ]
+        if let range = media.extraPorts {
+            listeners.append(
+                Listener(
+                    name: "node.media.range", role: .node, purpose: "Per-call audio media (RTP even, RTCP odd), bound while calls last",
+                    application: "RTP/RTCP", transport: .udp, ports: range, bindAddress: media.address, audience: .endUsers,
+                    optional: true
+                ))
+        }
+        return listeners
     }
 
     /// The web role's listeners: HTTP always, HTTPS when a certificate and key are configured.
@@ -76,6 +85,7 @@ extension ParleyConfiguration {
         case "node.sip.udp": return "sip.udp_port"
         case "node.sip.tcp": return "sip.tcp_port"
         case "node.media": return "media.port"
+        case "node.media.range": return "media.port_range.first"
         default: return name
         }
     }

@@ -176,11 +176,19 @@ extension ParleyConfiguration {
 
         public init() {}
 
-        /// The extra UDP port range, when both ends are configured.
+        /// `media.per_call_ports`: give each call its own RTP/RTCP port pair from
+        /// `media.port_range` (16384-32767 unless set), for PBXs that expect it.
+        public var perCallPorts = false
+
+        /// The range of per-call ports: `media.port_range` when set (which turns per-call
+        /// ports on), else 16384-32767 with `per_call_ports`, else nil (one shared port).
         public var extraPorts: PortRange? {
-            guard let first = portRange.first, let last = portRange.last else { return nil }
-            return PortRange(first: first, last: last)
+            if let first = portRange.first, let last = portRange.last { return PortRange(first: first, last: last) }
+            return perCallPorts ? Self.defaultPerCallPorts : nil
         }
+
+        /// RFC 3551's customary RTP range, as many PBXs use it.
+        public static let defaultPerCallPorts = PortRange(first: 16_384, last: 32_767)
     }
 
     /// `ivr`: how the node answers callers: access numbers, prompts, tones, keypad commands.

@@ -8,7 +8,7 @@ struct APIRequestErrorTests {
     @Test func everyRouteNeedsAToken() async throws {
         try await TestServer.with { server in
             for route in WebRouter.apiRoutes {
-                let reply = try await server.api.send(route, ["login": "admin", "name": "g", "id": "123456"], auth: .none)
+                let reply = try await server.api.send(route, ["login": "admin", "name": "g", "id": "123456", "participant": "prt_0"], auth: .none)
                 let problem = expectProblem(reply, 401, code: "auth.token_required")
                 #expect(reply.header("WWW-Authenticate") == "Bearer realm=\"parley\"", "\(route)")
                 #expect(problem?.fix?.contains("parley admin token create") == true)

@@ -158,6 +158,15 @@ struct ErrorReportingTests {
         #expect(Self.errors("sip:\n  udp_port: 5070\n  tcp_port: 5070\n").isEmpty)
     }
 
+    @Test func perCallPorts() throws {
+        let on = try ConfigurationLoader.load(yaml: "media:\n  per_call_ports: true\n", overrides: []).get()
+        #expect(on.media.extraPorts == PortRange(first: 16_384, last: 32_767))
+        #expect(on.listenerTable.listener(named: "node.media.range")?.ports == PortRange(first: 16_384, last: 32_767))
+        #expect(ConfigurationLoader.load(yaml: nil, overrides: []).map { $0.listenerTable.listener(named: "node.media.range") } == .success(nil))
+        #expect(Self.errors("media:\n  per_call_ports: true\n  port: 20000\n").map(\.keyPath) == ["media.port"])
+        #expect(Self.errors("media:\n  port_range:\n    first: 30000\n    last: 30099\n  port: 5004\n").isEmpty)
+    }
+
     @Test func sessionTimerFloor() {
         #expect(Self.errors("sip:\n  session_expires_seconds: 60\n").map(\.keyPath) == ["sip.session_expires_seconds"])
         #expect(Self.errors("sip:\n  session_expires_seconds: 0\n").isEmpty)

@@ -18,6 +18,7 @@ final class RecordingMedia: MediaControl, @unchecked Sendable {
     let advertisedPort = 5004
 
     private func note(_ s: String) { lock.withLock { _log.append(s) } }
+    func prepareLeg(id: String) async throws -> Int { advertisedPort }
     func createLeg(id: String, media: SDPNegotiatedMedia, callbacks: MediaLegCallbacks) async throws { note("leg+ \(id)") }
     func updateLeg(id: String, media: SDPNegotiatedMedia) async { note("leg~ \(id) hold=\(media.isOnHold)") }
     func closeLeg(id: String) async -> LegSnapshot? {

@@ -94,3 +94,23 @@ struct MediaScheduleAndLatchTests {
         #expect(MediaLegParameters(negotiated: media("192.0.2.7", 4000, .sendrecv, codec: unknown)) == nil)
     }
 }
+
+@Suite("Per-call port pool")
+struct MediaPortPoolTests {
+    @Test("even RTP ports with room for RTCP, round-robin, never one in use, none when full")
+    func allocation() throws {
+        #expect(MediaPortPool(20_001...20_002) == nil, "no even port with an odd one after it")
+        var pool = try #require(MediaPortPool(20_001...20_007))
+        #expect(pool.capacity == 3)
+        #expect([pool.allocate(), pool.allocate(), pool.allocate()] == [20_002, 20_004, 20_006])
+        #expect(pool.allocate() == nil)
+        pool.release(20_004)
+        #expect(pool.allocate() == 20_004)
+        pool.release(20_002)
+        pool.release(20_006)
+        // Round-robin: the next after 20_004 comes first, not the lowest free.
+        #expect(pool.allocate() == 20_006)
+        #expect(pool.allocate() == 20_002)
+        #expect(pool.used == 3)
+    }
+}

@@ -28,6 +28,8 @@ struct MediaTestPhone {
     private(set) var senderReportsReceived = 0
     /// Every datagram received, in arrival order.
     private(set) var received: [[UInt8]] = []
+    /// The ports the engine sent from.
+    private(set) var sourcePorts: Set<Int> = []
     /// Datagrams received per frame of the run.
     private(set) var receivedByFrame: [Int: Int] = [:]
 
@@ -66,7 +68,9 @@ struct MediaTestPhone {
 
     /// Takes what arrived, counting it against `frame`.
     mutating func collect(frame: Int) {
-        let datagrams = socket.receiveAll()
+        let arrivals = socket.receiveAllWithSources()
+        let datagrams = arrivals.map(\.bytes)
+        sourcePorts.formUnion(arrivals.map(\.sourcePort))
         received += datagrams
         receivedByFrame[frame, default: 0] += datagrams.count
         for bytes in datagrams {

@@ -72,12 +72,23 @@ final class MediaTestSocket: Sendable {
 
     /// Every datagram waiting in the socket, oldest first.
     func receiveAll() -> [[UInt8]] {
-        var datagrams: [[UInt8]] = []
+        receiveAllWithSources().map(\.bytes)
+    }
+
+    /// Every datagram waiting in the socket with the port it came from, oldest first.
+    func receiveAllWithSources() -> [(bytes: [UInt8], sourcePort: Int)] {
+        var datagrams: [(bytes: [UInt8], sourcePort: Int)] = []
         var buffer = [UInt8](repeating: 0, count: 2048)
         while true {
-            let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            var source = sockaddr_in()
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let count = buffer.withUnsafeMutableBytes { raw in
+                withUnsafeMutablePointer(to: &source) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(descriptor, raw.baseAddress, raw.count, 0, $0, &length) }
+                }
+            }
             guard count > 0 else { break }
-            datagrams.append(Array(buffer[0..<count]))
+            datagrams.append((Array(buffer[0..<count]), Int(in_port_t(bigEndian: source.sin_port))))
         }
         return datagrams
     }

@@ -6,14 +6,16 @@ extension MediaCore {
     /// One datagram from the socket. Classified by its first bytes (RFC 7983), parsed in
     /// place, routed to a leg by source address (then SSRC, then the latching rules), and
     /// handed to the leg's DTMF receiver or jitter buffer.
-    func receive(_ buffer: ByteBuffer, from address: SocketAddress) {
+    /// `legID` names the call whose own socket (per-call ports) received it; nil for the
+    /// shared port.
+    func receive(_ buffer: ByteBuffer, from address: SocketAddress, forLeg legID: String? = nil) {
         guard !isStopped else { return }
         let now = batchNow ?? readBatchClock()
         switch MediaPacketKind(classifying: buffer) {
         case .rtp:
             receiveRTP(buffer, from: address, now: now)
         case .rtcp:
-            receiveRTCP(buffer, from: address, now: now)
+            receiveRTCP(buffer, from: address, now: now, socketOwner: legID.flatMap { legs[$0] })
         case .stun, .dtls, .zrtp, .turnChannel, .unknown:
             counters.droppedOtherProtocol &+= 1
         }

@@ -239,7 +239,7 @@ extension MediaCore {
         room.sharedPayloads.withUnsafeBytes { payloads in
             _ = outBuffer.writeBytes(UnsafeRawBufferPointer(rebasing: payloads[(index * bytes)..<((index + 1) * bytes)]))
         }
-        pendingSends.append(PendingSend(start: start, length: outBuffer.writerIndex - start, address: address))
+        pendingSends.append(PendingSend(start: start, length: outBuffer.writerIndex - start, address: address, socket: leg.sockets?.rtpContext))
     }
 
     /// Encodes `frame` with the leg's own encoder and queues the packet.
@@ -250,7 +250,7 @@ extension MediaCore {
         frame.withUnsafeBufferPointer { pcm in
             _ = leg.encoder.encode(pcm, appendingTo: &outBuffer)
         }
-        pendingSends.append(PendingSend(start: start, length: outBuffer.writerIndex - start, address: address))
+        pendingSends.append(PendingSend(start: start, length: outBuffer.writerIndex - start, address: address, socket: leg.sockets?.rtpContext))
     }
 
     /// Hands the tick's packets to the channel as slices of one buffer, and flushes once
@@ -263,7 +263,12 @@ extension MediaCore {
         }
         for send in pendingSends {
             guard let slice = outBuffer.getSlice(at: send.start, length: send.length) else { continue }
-            context.write(NIOAny(AddressedEnvelope(remoteAddress: send.address, data: slice)), promise: nil)
+            if let socket = send.socket {
+                // A per-call socket carries one packet (two with RTCP) per tick: no batch to gather.
+                socket.writeAndFlush(NIOAny(AddressedEnvelope(remoteAddress: send.address, data: slice)), promise: nil)
+            } else {
+                context.write(NIOAny(AddressedEnvelope(remoteAddress: send.address, data: slice)), promise: nil)
+            }
         }
         counters.packetsSent &+= UInt64(pendingSends.count)
         pendingSends.removeAll(keepingCapacity: true)

@@ -18,6 +18,8 @@ final class MediaCore {
         var start: Int
         var length: Int
         var address: SocketAddress
+        /// A per-call socket to send from; nil sends from the shared port.
+        var socket: ChannelHandlerContext? = nil
     }
 
     let eventLoop: any EventLoop
@@ -35,6 +37,10 @@ final class MediaCore {
     var ssrcIndex: [UInt32: MediaLeg] = [:]
     /// Legs that have not received media yet and are inside their latching window.
     var awaitingMedia: [MediaLeg] = []
+    /// Per-call ports: the range, and the sockets of calls that have one (by leg ID, from
+    /// ``MediaEngine/prepareLeg(id:)`` until the leg is removed).
+    var portPool: MediaPortPool?
+    var legSockets: [String: MediaLegSockets] = [:]
 
     // Clock.
     let monotonicStart: UInt64
@@ -79,6 +85,7 @@ final class MediaCore {
         self.rtpTimeout = configuration.rtpTimeout.mediaNanoseconds
         self.reportIntervalTicks = max(1, configuration.rtcpInterval.mediaNanoseconds / Self.tickPeriod)
         self.outBuffer = ByteBufferAllocator().buffer(capacity: 64 * 1024)
+        self.portPool = configuration.perCallPorts.flatMap(MediaPortPool.init)
         pendingSends.reserveCapacity(256)
         finishedPlayback.reserveCapacity(16)
         timedOut.reserveCapacity(16)
@@ -117,6 +124,7 @@ final class MediaCore {
             reportTick: tick + UInt64.random(in: min(25, reportIntervalTicks)...reportIntervalTicks),
             canonicalName: configuration.canonicalName
         )
+        leg.sockets = legSockets[id]
         legs[id] = leg
         legList.append(leg)
         awaitingMedia.append(leg)
@@ -149,6 +157,7 @@ final class MediaCore {
     }
 
     func removeLeg(id: String) -> LegSnapshot? {
+        releaseSockets(of: id)
         guard let leg = legs.removeValue(forKey: id) else { return nil }
         let snapshot = leg.snapshot()
         leg.room?.remove(leg)
@@ -254,9 +263,17 @@ final class MediaCore {
 
     // MARK: Lifecycle
 
+    /// Closes a call's own sockets and returns their port to the range.
+    func releaseSockets(of legID: String) {
+        guard let sockets = legSockets.removeValue(forKey: legID) else { return }
+        sockets.close()
+        portPool?.release(sockets.port)
+    }
+
     func stop() {
         guard !isStopped else { return }
         isStopped = true
+        for id in Array(legSockets.keys) { releaseSockets(of: id) }
         scheduledTick?.cancel()
         scheduledTick = nil
         for room in roomList {

@@ -28,6 +28,9 @@ extension MediaEngine {
         /// missing files fall back to the bundled prompts. Used when `start` is not given a
         /// ``PromptLibrary``.
         public var promptDirectory: String?
+        /// Per-call ports for PBXs that expect them (`media.port_range`): each call gets its
+        /// own RTP (even) and RTCP (odd) port from this range; nil uses the one shared port.
+        public var perCallPorts: ClosedRange<Int>?
 
         public init(
             rtpTimeout: Duration = .seconds(30),
@@ -39,7 +42,8 @@ extension MediaEngine {
             roomGainUnderPrompt: Int32 = 16384,
             canonicalName: String = "parley",
             advertisedAddress: String? = nil,
-            promptDirectory: String? = nil
+            promptDirectory: String? = nil,
+            perCallPorts: ClosedRange<Int>? = nil
         ) {
             self.rtpTimeout = rtpTimeout
             self.latchWindow = latchWindow
@@ -51,6 +55,7 @@ extension MediaEngine {
             self.canonicalName = canonicalName
             self.advertisedAddress = advertisedAddress
             self.promptDirectory = promptDirectory
+            self.perCallPorts = perCallPorts
         }
     }
 }

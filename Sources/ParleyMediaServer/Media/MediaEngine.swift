@@ -37,17 +37,20 @@ public final class MediaEngine: Sendable {
     /// ``Configuration/advertisedAddress``, else the bound address (127.0.0.1 when bound
     /// to a wildcard, with a warning: configure it for real callers).
     public let advertisedAddress: String
+    /// The per-call port range, when calls get their own ports (``Configuration/perCallPorts``).
+    public let perCallPorts: ClosedRange<Int>?
     private let channel: any Channel
     private let core: NIOLoopBound<MediaCore>
     let logger: Logger
 
     private init(
         eventLoop: any EventLoop, channel: any Channel, core: NIOLoopBound<MediaCore>,
-        localAddress: SocketAddress, advertisedAddress: String, logger: Logger
+        localAddress: SocketAddress, advertisedAddress: String, perCallPorts: ClosedRange<Int>?, logger: Logger
     ) {
         self.eventLoop = eventLoop
         self.channel = channel
         self.core = core
+        self.perCallPorts = perCallPorts
         self.localAddress = localAddress
         self.localPort = localAddress.port ?? 0
         self.advertisedAddress = advertisedAddress
@@ -111,7 +114,8 @@ public final class MediaEngine: Sendable {
                 metadata: ["address": "\(local)", "advertised": "\(advertised)", "prompts": "\(library.count)"]
             )
             return MediaEngine(
-                eventLoop: loop, channel: channel, core: core, localAddress: local, advertisedAddress: advertised, logger: logger
+                eventLoop: loop, channel: channel, core: core, localAddress: local, advertisedAddress: advertised,
+                perCallPorts: configuration.perCallPorts, logger: logger
             )
         } catch {
             try? await channel.close()
@@ -144,6 +148,61 @@ public final class MediaEngine: Sendable {
     }
 
     // MARK: Legs
+
+    /// The port a new call's SDP answer names: the shared port, or, with per-call ports, a
+    /// fresh RTP/RTCP pair from the range, bound now so the caller's first packets find it.
+    /// The pair belongs to leg `id` until ``closeLeg(id:)`` (also for a call that never got
+    /// its leg). Throws `noFreePort` when the range is exhausted.
+    public func prepareLeg(id: String) async throws -> Int {
+        guard let range = perCallPorts else { return localPort }
+        let address = localAddress.ipAddress ?? "0.0.0.0"
+        for _ in 0..<8 {
+            let port: Int? = try await onLoop { $0.portPool?.allocate() }
+            guard let port else { break }
+            do {
+                let rtp = try await bindLegSocket(address: address, port: port, legID: id)
+                let rtcp: any Channel
+                do {
+                    rtcp = try await bindLegSocket(address: address, port: port + 1, legID: id)
+                } catch {
+                    try? await rtp.close()
+                    throw error
+                }
+                try await onLoop { core in
+                    let sockets = MediaLegSockets(
+                        port: port, rtp: try rtp.pipeline.syncOperations.handler(type: MediaLegSocketHandler.self),
+                        rtcp: try rtcp.pipeline.syncOperations.handler(type: MediaLegSocketHandler.self))
+                    guard !core.isStopped else {
+                        sockets.close()
+                        throw MediaEngineError(.stopped, id)
+                    }
+                    core.releaseSockets(of: id)
+                    core.legSockets[id] = sockets
+                    core.legs[id]?.sockets = sockets
+                }
+                return port
+            } catch let error as MediaEngineError {
+                throw error
+            } catch {
+                // Taken by another program: skip it (it returns to the pool for a later try).
+                _ = try? await onLoop { $0.portPool?.release(port) }
+                logger.notice("per-call media port not available", metadata: ["port": "\(port)", "error": "\(error)"])
+            }
+        }
+        throw MediaEngineError(.noFreePort, "no free RTP/RTCP pair in \(range.lowerBound)-\(range.upperBound)")
+    }
+
+    private func bindLegSocket(address: String, port: Int, legID: String) async throws -> any Channel {
+        let core = self.core
+        return try await DatagramBootstrap(group: eventLoop)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(MediaLegSocketHandler(core: core.value, legID: legID))
+                }
+            }
+            .bind(host: address, port: port)
+            .get()
+    }
 
     /// A new leg in the IVR lobby: it hears prompts (or silence) until it joins a room.
     /// `id` is by convention the SIP Call-ID (logs carry it as `sip_call_id`). Throws

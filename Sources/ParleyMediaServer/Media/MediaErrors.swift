@@ -11,6 +11,8 @@ public struct MediaEngineError: Error, Sendable, Hashable, CustomStringConvertib
         case unsupportedCodec = "unsupported_codec"
         /// The engine was stopped.
         case stopped
+        /// Every port of the per-call range is in use (or could not be bound).
+        case noFreePort = "no_free_port"
     }
 
     public var code: Code

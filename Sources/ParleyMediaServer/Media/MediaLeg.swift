@@ -18,6 +18,8 @@ final class MediaLeg {
     var signalledAddress: SocketAddress?
     /// Where media is sent and accepted from: the latched source, else the signalled address.
     var currentAddress: SocketAddress?
+    /// The call's own RTP/RTCP sockets (per-call ports); nil on the shared port.
+    var sockets: MediaLegSockets?
     var latch: MediaSourceLatch
     /// In the core's list of legs waiting for their first media.
     var isAwaitingMedia = false

@@ -14,6 +14,9 @@ public struct MediaLegParameters: Sendable, Hashable {
     /// Where the peer said it receives RTP; nil when unknown (no SDP yet, `0.0.0.0` hold,
     /// a host name). Media is sent here until the peer's own packets latch another address.
     public var remote: SocketAddress?
+    /// The peer's RTCP port when it is not the RTP port (no `a=rtcp-mux`); used by per-call
+    /// ports, where RTCP has its own socket. Nil means RTP port + 1.
+    public var remoteRTCPPort: Int?
     /// Whether we send media (false on hold: the peer's `sendonly`/`inactive`).
     public var sends: Bool
     /// Whether we expect media (false when the peer is `recvonly`/`inactive`; the RTP
@@ -26,7 +29,8 @@ public struct MediaLegParameters: Sendable, Hashable {
         telephoneEventPayloadType: UInt8? = nil,
         remote: SocketAddress?,
         sends: Bool = true,
-        receives: Bool = true
+        receives: Bool = true,
+        remoteRTCPPort: Int? = nil
     ) {
         self.codec = codec
         self.payloadType = payloadType ?? codec.payloadType
@@ -34,6 +38,7 @@ public struct MediaLegParameters: Sendable, Hashable {
         self.remote = remote
         self.sends = sends
         self.receives = receives
+        self.remoteRTCPPort = remoteRTCPPort
     }
 
     /// The leg is on hold: we send nothing and the RTP timeout is paused.
@@ -56,7 +61,8 @@ public struct MediaLegParameters: Sendable, Hashable {
             telephoneEventPayloadType: media.telephoneEventPayloadType,
             remote: remote,
             sends: media.localDirection.sends && !heldByAddress,
-            receives: media.localDirection.receives
+            receives: media.localDirection.receives,
+            remoteRTCPPort: Int(media.remoteRTCPPort)
         )
     }
 }

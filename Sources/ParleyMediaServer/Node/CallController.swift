@@ -88,9 +88,16 @@ public actor CallController: CallHandling {
         guard let keypad = KeypadCommands(keymap: settings.keymap) else {
             return .reject(status: 500, reason: "Keypad map misconfigured")
         }
+        let port: Int
+        do {
+            port = try await media.prepareLeg(id: call.callID)
+        } catch {
+            logger.warning("no media port for a call", metadata: ["sip_call_id": "\(call.callID)", "error": "\(error)"])
+            return .reject(status: 503, reason: "No media port free on this node; try again later")
+        }
         calls[call.callID] = Call(
             description: call, participantID: Self.newParticipantID(), media: negotiated, ivr: IVRStateMachine(), keypad: keypad)
-        return .accept(localMediaAddress: media.advertisedAddress, localMediaPort: media.advertisedPort)
+        return .accept(localMediaAddress: media.advertisedAddress, localMediaPort: port)
     }
 
     public func callEstablished(callID: String, media negotiated: SDPNegotiatedMedia?) async {
@@ -134,7 +141,9 @@ public actor CallController: CallHandling {
         logger.info("call ended", metadata: ["sip_call_id": "\(callID)", "reason": "\(reason)"])
         // The leg goes first (it leaves its room with it), so its final figures go into the
         // attendance record.
-        let final = call.legReady ? await media.closeLeg(id: callID) : nil
+        // A call that never got its leg still releases its prepared port.
+        let closed = await media.closeLeg(id: callID)
+        let final = call.legReady ? closed : nil
         if let meeting = call.meeting?.meeting {
             await leaveRoom(callID: callID, call: call, meeting: meeting, final: final)
         }

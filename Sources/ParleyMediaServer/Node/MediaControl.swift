@@ -6,6 +6,9 @@ public protocol MediaControl: Sendable {
     /// The address and port callers send RTP to (the SDP answer's connection and m= port).
     var advertisedAddress: String { get }
     var advertisedPort: Int { get }
+    /// The media port for a new call's SDP answer (its own, with per-call ports); released by
+    /// ``closeLeg(id:)``. Throws when no port is free.
+    func prepareLeg(id: String) async throws -> Int
     func createLeg(id: String, media: SDPNegotiatedMedia, callbacks: MediaLegCallbacks) async throws
     func updateLeg(id: String, media: SDPNegotiatedMedia) async
     /// Removes a leg and returns its final state (nil for an unknown leg).
