@@ -1,6 +1,8 @@
 // swift-tools-version:6.2
 import PackageDescription
 
+import class Foundation.ProcessInfo
+
 // One list of settings for every Parley target (STYLE.md, "Package and layout").
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -152,3 +154,21 @@ let package = Package(
         ),
     ]
 )
+
+// Micro-benchmarks (ordo-one/benchmark) in Benchmarks/, outside `swift test`: only when
+// PARLEY_BENCHMARKS is set, so CI and everyday builds do not fetch or build the harness.
+// Run them with scripts/bench-micro.sh.
+if ProcessInfo.processInfo.environment["PARLEY_BENCHMARKS"] != nil {
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]))
+    package.targets.append(
+        .executableTarget(
+            name: "ParleyMediaBenchmarks",
+            dependencies: [
+                "ParleyRTP", "ParleyMixer", "ParleySIP", nioCore,
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/ParleyMediaBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ))
+}
