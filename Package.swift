@@ -104,10 +104,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The load generator (`parley load`): batched UDP I/O through a small C shim.
+        .target(name: "CParleySockets"),
+        .target(
+            name: "ParleyLoad",
+            dependencies: ["CParleySockets", "ParleySIP", "ParleyRTP", nioCore],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "parley",
             dependencies: [
-                "ParleyApp", "ParleyConfig", "ParleyDirector", "ParleyModel", "ParleyWeb",
+                "ParleyApp", "ParleyConfig", "ParleyDirector", "ParleyModel", "ParleyWeb", "ParleyLoad", "ParleyMediaServer", "ParleyRTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
@@ -131,6 +138,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "ParleyLoadTests", dependencies: ["ParleyLoad", "ParleyRTP"], swiftSettings: swiftSettings),
         .testTarget(name: "ParleyConfigTests", dependencies: ["ParleyConfig", "ParleyModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ParleyStoreTests",
