@@ -129,13 +129,17 @@ struct BaresipAgent: Sendable {
 
     // MARK: Calls
 
-    /// Dials `uri` and waits until the call is established.
+    /// Dials `uri` and waits until the call is established; throws if it fails or takes too long.
     func call(_ uri: String, within limit: Duration = .seconds(5)) async throws {
         try await control.command("dial", uri)
+        let outcome: BaresipControl.Message
         do {
-            try await control.event("CALL_ESTABLISHED", within: limit)
+            outcome = try await control.event("CALL_ESTABLISHED", "CALL_CLOSED", within: limit)
         } catch {
             throw TestSupportError("\(name) could not call \(uri): \(error)\n\(log)")
+        }
+        guard outcome.type == "CALL_ESTABLISHED" else {
+            throw TestSupportError("\(name)'s call to \(uri) failed: \(outcome.param ?? outcome.text)")
         }
     }
 

@@ -103,10 +103,12 @@ final class BaresipControl: Sendable {
         return response
     }
 
-    /// The first event of `type` received so far (or arriving within `limit`).
+    /// The first event of one of `types` received so far (or arriving within `limit`).
     @discardableResult
-    func event(_ type: String, within limit: Duration) async throws -> Message {
-        try await message(within: limit, "the event \(type)") { $0.isEvent && $0.type == type }
+    func event(_ types: String..., within limit: Duration) async throws -> Message {
+        try await message(within: limit, "the event \(types.joined(separator: " or "))") { message in
+            message.isEvent && types.contains { $0 == message.type }
+        }
     }
 
     /// Every message received so far, oldest first.
