@@ -120,7 +120,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Fixtures for tests: temporary directories, a real PostgreSQL on a loopback port.
+        // Fixtures for tests: temporary directories, a real PostgreSQL on a loopback port, test audio.
         .target(
             name: "ParleyTestSupport",
             dependencies: ["ParleyModel", "ParleyStore", logging],
@@ -133,7 +133,7 @@ let package = Package(
         .testTarget(
             name: "ParleyMediaServerTests",
             dependencies: [
-                "ParleyMediaServer", "ParleyModel", "ParleyRTP", "ParleySIP", nioCore, logging,
+                "ParleyMediaServer", "ParleyModel", "ParleyRTP", "ParleySIP", "ParleyTestSupport", nioCore, logging,
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a Debian machine (as root) for Parley.
 #   scripts/setup.sh           what `parley serve` needs
-#   scripts/setup.sh --tests   plus what the test suite needs (a real PostgreSQL server, sipp)
+#   scripts/setup.sh --tests   plus what the test suite needs (a real PostgreSQL server, sipp, baresip)
 # Idempotent: installs only what is missing, so a second run takes a second.
 set -euo pipefail
 
@@ -27,6 +27,9 @@ have_pg_server() { compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; }
 if [ "$want_tests" = 1 ]; then
     have_pg_server || missing+=(postgresql)
     command -v sipp >/dev/null 2>&1 || missing+=(sip-tester)   # real SIP peer for interop tests
+    # Real SIP callers for the meeting interop tests; -core has the CLI and every module they
+    # load (ctrl_tcp, aufile, sndfile, g711, g722), without the GUI and video recommends.
+    command -v baresip >/dev/null 2>&1 || missing+=(baresip-core)
 fi
 if ! command -v runuser >/dev/null 2>&1; then missing+=(util-linux); fi
 

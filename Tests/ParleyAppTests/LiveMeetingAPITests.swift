@@ -28,11 +28,12 @@ struct LiveMeetingAPITests {
             let scenario = directory.appending("wait-for-bye.xml")
             try Self.waitForBye(user: "555123").write(toFile: scenario, atomically: true, encoding: .utf8)
             let callers = try ParleyProcess(
+                executable: sipp,
                 [
                     "-sf", scenario, "127.0.0.1:\(sipPort)", "-t", "u1", "-i", "127.0.0.1", "-p", "\(try Self.freeUDPPort())",
                     "-mp", "\(try Self.freeUDPPort())", "-m", "2", "-l", "2", "-r", "10", "-timeout", "40s", "-timeout_error",
                     "-nostdin", "-trace_err",
-                ], in: directory, name: "sipp", executable: sipp)
+                ], in: directory, name: "sipp")
             do {
                 roster = try await Self.waitForRoster(api, meeting.id, "both callers in the conference") { $0.items.count == 2 && !$0.items.contains(where: \.waiting) }
                 #expect(roster.live && !roster.locked)

@@ -10,18 +10,18 @@ import Synchronization
     import Darwin
 #endif
 
-/// The built `parley` executable, run as a subprocess with `posix_spawn` and reaped with
-/// `waitpid`. Output goes to files in a directory the test owns, so nothing blocks on a full
-/// pipe; waits poll with a deadline.
+/// The built `parley` executable (or another program a test drives, such as baresip), run as a
+/// subprocess with `posix_spawn` and reaped with `waitpid`. Output goes to files in a directory
+/// the test owns, so nothing blocks on a full pipe; waits poll with a deadline.
 ///
 /// Not Foundation's `Process`: on Linux it learns of a child's exit through a descriptor the
 /// child inherits, and a process spawned at the same moment by a parallel test can inherit
 /// it too, so the exit of a short command goes unnoticed until that other process ends.
 final class ParleyProcess: Sendable {
     let pid: pid_t
-    let arguments: [String]
-    /// The program's name for messages (`parley`, `sipp`, …).
+    /// The program's file name, for messages (`parley`, `baresip`).
     let program: String
+    let arguments: [String]
     let stdoutPath: String
     let stderrPath: String
     /// Set once the process is reaped: its exit status, or the signal that killed it.
@@ -44,15 +44,18 @@ final class ParleyProcess: Sendable {
                 + "Build it with `swift build --product parley` (or `swift build --build-tests`), then run the tests again.")
     }
 
-    /// Starts `parley arguments…` (or another `executable`, such as a peer the test drives) in
-    /// `directory` with the test's environment minus `PARLEY_*` variables; stdout and stderr
-    /// go to `<name>.stdout` and `<name>.stderr` there.
-    init(_ arguments: [String], in directory: TemporaryDirectory, name: String, executable: String? = nil) throws {
+    /// Starts `parley arguments…` in `directory` with the test's environment minus `PARLEY_*`
+    /// variables; stdout and stderr go to `<name>.stdout` and `<name>.stderr` there.
+    convenience init(_ arguments: [String], in directory: TemporaryDirectory, name: String) throws {
+        try self.init(executable: try Self.executable(), arguments, in: directory, name: name)
+    }
+
+    /// Starts the program at `executable` with `arguments` in `directory`, as above.
+    init(executable: String, _ arguments: [String], in directory: TemporaryDirectory, name: String) throws {
+        self.program = String(executable.split(separator: "/").last ?? Substring(executable))
         self.arguments = arguments
         self.stdoutPath = directory.appending("\(name).stdout")
         self.stderrPath = directory.appending("\(name).stderr")
-        let executable = try executable ?? Self.executable()
-        self.program = String(executable.split(separator: "/").last ?? "parley")
 
         #if canImport(Darwin)
             var actions: posix_spawn_file_actions_t? = nil
@@ -65,8 +68,8 @@ final class ParleyProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
 
-        // POSIX has no portable "spawn in this directory": a shell changes to it and execs parley,
-        // which keeps the shell's pid. The paths are arguments, never parsed by the shell.
+        // POSIX has no portable "spawn in this directory": a shell changes to it and execs the
+        // program, which keeps the shell's pid. The paths are arguments, never parsed by the shell.
         let argv = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", directory.path, executable] + arguments
         let environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PARLEY_") }.map { "\($0.key)=\($0.value)" }
         let cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
