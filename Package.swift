@@ -51,6 +51,8 @@ let package = Package(
         .target(name: "ParleyRTP", dependencies: [nioCore], swiftSettings: swiftSettings),
         // Conference mixing: frames in, distinct mixes out.
         .target(name: "ParleyMixer", dependencies: ["ParleyRTP"], swiftSettings: swiftSettings),
+        // STUN (RFC 8489, RFC 5389 compatible): message codec, integrity, client transactions, server logic.
+        .target(name: "ParleySTUN", dependencies: [nioCore, crypto], swiftSettings: swiftSettings),
         // The node role: SIP and media transports, calls, IVR, meetings on this node.
         .target(
             name: "ParleyMediaServer",
@@ -121,6 +123,7 @@ let package = Package(
         .testTarget(name: "ParleySIPTests", dependencies: ["ParleySIP", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "ParleyRTPTests", dependencies: ["ParleyRTP", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "ParleyMixerTests", dependencies: ["ParleyMixer", "ParleyRTP"], swiftSettings: swiftSettings),
+        .testTarget(name: "ParleySTUNTests", dependencies: ["ParleySTUN", nioCore, crypto], swiftSettings: swiftSettings),
         .testTarget(
             name: "ParleyMediaServerTests",
             dependencies: [
