@@ -56,7 +56,7 @@ let package = Package(
         // The node role: SIP and media transports, calls, IVR, meetings on this node.
         .target(
             name: "ParleyMediaServer",
-            dependencies: ["ParleyModel", "ParleySIP", "ParleyRTP", "ParleyMixer", nioCore, nioPosix, logging, metrics],
+            dependencies: ["ParleyModel", "ParleySIP", "ParleyRTP", "ParleyMixer", "ParleySTUN", nioCore, nioPosix, logging, metrics],
             resources: [.copy("Prompts")],
             swiftSettings: swiftSettings
         ),
@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(
             name: "ParleyMediaServerTests",
             dependencies: [
-                "ParleyMediaServer", "ParleyModel", "ParleyRTP", "ParleySIP", nioCore, logging,
+                "ParleyMediaServer", "ParleyModel", "ParleyRTP", "ParleySIP", "ParleySTUN", nioCore, logging,
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

@@ -68,6 +68,10 @@ enum ConfigurationSchema {
         .optionalInteger(
             "media.port_range.last", \Config.media.portRange.last, port, example: "16483",
             "Last port of the extra UDP media range; greater than first."),
+        .optionalText(
+            "media.stun.password", \Config.media.stun.password, secret: true, example: "change-me",
+            "Short-term password of STUN Binding requests that carry a USERNAME (answered 401 when unset); plain Binding requests are always answered."
+        ),
         .integer("meetings.id_digits", \Config.meetings.idDigits, 4...10, "Digits in generated meeting IDs."),
         .integer(
             "meetings.default_duration_minutes", \Config.meetings.defaultDurationMinutes, 2...1440,
@@ -121,6 +125,7 @@ enum ConfigurationSchema {
         "sip": "SIP listeners of the node role (parsed and checked now, bound by a later release).",
         "media": "Media sockets of the node role (parsed and checked now, bound by a later release).",
         "media.port_range": "Optional extra UDP range for media, e.g. for firewalls that want one port per stream.",
+        "media.stun": "STUN Binding answered on the media port (RFC 8489), for reachability checks and NAT discovery.",
         "meetings": "Scheduling.",
         "licence": "Host-licence audit.",
     ]

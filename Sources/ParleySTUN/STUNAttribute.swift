@@ -5,6 +5,9 @@ import NIOCore
 /// UNKNOWN-ATTRIBUTES.
 public enum STUNAttributeType {
     public static let mappedAddress: UInt16 = 0x0001
+    /// CHANGE-REQUEST (RFC 5780, from RFC 3489): asks the server to answer from another IP
+    /// address or port. Classic clients send it in every request, with no flag set.
+    public static let changeRequest: UInt16 = 0x0003
     public static let username: UInt16 = 0x0006
     public static let messageIntegrity: UInt16 = 0x0008
     public static let errorCode: UInt16 = 0x0009

@@ -64,7 +64,7 @@ public struct STUNBindingServer: Sendable {
             writeError(.badRequest, header: header, into: &output)
             return .errorResponse
         }
-        let unknown = request.unknownComprehensionRequiredTypes
+        let unknown = request.unknownComprehensionRequiredTypes.filter { !($0 == STUNAttributeType.changeRequest && Self.asksForNoChange(request)) }
         guard unknown.isEmpty else {
             writeError(.unknownAttribute, header: header, extra: [.unknownAttributes(unknown)], into: &output)
             return .errorResponse
@@ -87,6 +87,21 @@ public struct STUNBindingServer: Sendable {
             magicCookie: header.magicCookie, attributes: attributes)
         response.write(to: &output, signing: signing, fingerprint: !request.isRFC3489)
         return .success
+    }
+
+    /// CHANGE-REQUEST with neither "change IP" nor "change port" set asks for nothing this
+    /// server cannot do: RFC 3489 clients send it in every request, so it is accepted. With a
+    /// flag set it is refused with 420 like any unknown attribute (this server has one
+    /// address; RFC 5780 §6.1).
+    private static func asksForNoChange(_ request: STUNMessage) -> Bool {
+        var found = false
+        for case .other(STUNAttributeType.changeRequest, let value) in request.attributes {
+            guard value.readableBytes == 4, let flags = value.getInteger(at: value.readerIndex, as: UInt32.self), flags & 0x6 == 0 else {
+                return false
+            }
+            found = true
+        }
+        return found
     }
 
     private enum Authentication {

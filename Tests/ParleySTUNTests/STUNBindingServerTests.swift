@@ -57,13 +57,25 @@ struct STUNBindingServerTests {
 
     @Test("an unknown comprehension-required attribute gets 420 with UNKNOWN-ATTRIBUTES")
     func unknownAttributes() throws {
-        // CHANGE-REQUEST (RFC 5780), as the old NAT-discovery clients send it.
+        // CHANGE-REQUEST asking for another address and port (RFC 5780 NAT discovery).
         let request = Self.binding([.other(type: 0x0003, value: ByteBuffer(bytes: [0, 0, 0, 6])), .other(type: 0x8888, value: ByteBuffer())])
         let (outcome, response, _) = try Self.answer(request)
         #expect(outcome == .errorResponse)
         #expect(response?.type == .bindingError)
         #expect(response?.errorCode?.code == 420)
         #expect(response?.unknownAttributes == [0x0003])
+    }
+
+    @Test("CHANGE-REQUEST without flags (RFC 3489 clients) is answered; with a flag it is 420")
+    func changeRequest() throws {
+        let classic = STUNMessage(
+            type: .bindingRequest, transactionID: Self.id, magicCookie: 0x0170_7742,
+            attributes: [.other(type: 0x0003, value: ByteBuffer(bytes: [0, 0, 0, 0]))]
+        ).bytes()
+        let (outcome, response, _) = try Self.answer(classic)
+        #expect(outcome == .success && response?.mappedAddress == Self.source)
+        let changeIP = Self.binding([.other(type: 0x0003, value: ByteBuffer(bytes: [0, 0, 0, 4]))])
+        #expect(try Self.answer(changeIP).1?.unknownAttributes == [0x0003])
     }
 
     @Test("USERNAME without a configured password: 401, unsigned")

@@ -28,6 +28,9 @@ extension MediaEngine {
         /// missing files fall back to the bundled prompts. Used when `start` is not given a
         /// ``PromptLibrary``.
         public var promptDirectory: String?
+        /// The short-term password of STUN Binding requests that carry a USERNAME
+        /// (`media.stun.password`); nil answers them 401. See ``STUNResponder``.
+        public var stunPassword: String?
 
         public init(
             rtpTimeout: Duration = .seconds(30),
@@ -39,7 +42,8 @@ extension MediaEngine {
             roomGainUnderPrompt: Int32 = 16384,
             canonicalName: String = "parley",
             advertisedAddress: String? = nil,
-            promptDirectory: String? = nil
+            promptDirectory: String? = nil,
+            stunPassword: String? = nil
         ) {
             self.rtpTimeout = rtpTimeout
             self.latchWindow = latchWindow
@@ -51,6 +55,7 @@ extension MediaEngine {
             self.canonicalName = canonicalName
             self.advertisedAddress = advertisedAddress
             self.promptDirectory = promptDirectory
+            self.stunPassword = stunPassword
         }
     }
 }
