@@ -95,7 +95,7 @@ let package = Package(
         .target(
             name: "ParleyApp",
             dependencies: [
-                "ParleyModel", "ParleyConfig", "ParleyStore", "ParleyDirector", "ParleyWeb", "ParleyMediaServer", "ParleySIP",
+                "ParleyModel", "ParleyConfig", "ParleyStore", "ParleyDirector", "ParleyWeb", "ParleyMediaServer", "ParleySIP", "ParleySTUN",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 serviceLifecycle, logging, metrics, asyncHTTPClient, nioCore, nioPosix,
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -15,7 +15,7 @@ struct PortsCommand: AsyncParsableCommand {
               parley ports --role node --format nftables > /etc/nftables.d/parley.nft
               parley ports check meet.example.com --role node
             """,
-        subcommands: [Show.self],
+        subcommands: [Show.self, Check.self],
         defaultSubcommand: Show.self
     )
 
@@ -40,6 +40,34 @@ struct PortsCommand: AsyncParsableCommand {
                 let format = try PortsOptions.format(format)
                 let config = try options.loadQuietly()
                 print(config.portReference(roles: roles).rendered(as: format), terminator: "")
+            }
+        }
+    }
+}
+
+extension PortsCommand {
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Try each incoming port of HOST from here: TCP connect, STUN Binding on media, SIP OPTIONS.",
+            discussion: "Prints pass or fail per row with the rule to add; exits 1 when a required row fails.")
+
+        @Argument(help: "The host to check: a name or an IP address, as users reach it.")
+        var host: String
+
+        @OptionGroup var options: ConfigOptions
+
+        @Option(
+            name: .long,
+            help: ArgumentHelp("The host's role (repeatable; default: the configuration's roles).", valueName: "role"))
+        var role: [String] = []
+
+        func run() async throws {
+            try await reporting {
+                let roles = try PortsOptions.roles(role)
+                let reference = try options.loadQuietly().portReference(roles: roles)
+                let results = await PortCheck(host: host).run(reference)
+                print(PortCheck.report(results, host: host, roles: reference.roles), terminator: "")
+                if results.contains(where: \.failedRequired) { throw ExitCode(1) }
             }
         }
     }

@@ -13,7 +13,7 @@ import Testing
 /// `parley ports` against the sockets a running `parley serve` really holds: every socket the
 /// process binds is listed by `parley ports --format json` for the same configuration, and
 /// nothing listed is unbound. Read from /proc (Linux only).
-@Suite("CLI: parley ports matches the sockets of parley serve", .timeLimit(.minutes(1)))
+@Suite("CLI: parley ports matches the sockets of parley serve; ports check passes against it", .timeLimit(.minutes(1)))
 struct PortsServeTests {
     /// A bound socket as /proc/net shows it.
     struct Socket: Hashable, CustomStringConvertible {
@@ -23,7 +23,7 @@ struct PortsServeTests {
         var description: String { "\(transport.uppercased()) \(address):\(port)" }
     }
 
-    @Test("every socket of parley serve is listed, and every listed one is bound")
+    @Test("every socket of parley serve is listed, every listed one is bound, and ports check passes against it")
     func listedPortsAreTheBoundSockets() async throws {
         guard FileManager.default.fileExists(atPath: "/proc/net/tcp") else {
             Issue.record("/proc/net is not available: this test needs Linux")
@@ -56,6 +56,7 @@ struct PortsServeTests {
                 }
                 do {
                     try await Self.compare(server: server, config: config, ports: ports, in: directory)
+                    try await Self.checkFromOutside(config: config, in: directory)
                 } catch {
                     await server.stop()
                     throw error
@@ -93,6 +94,29 @@ struct PortsServeTests {
         let bound = try Self.boundSockets(of: server.pid)
         #expect(bound.subtracting(listed).isEmpty, "bound but not listed by parley ports: \(bound.subtracting(listed))")
         #expect(listed.subtracting(bound).isEmpty, "listed by parley ports but not bound: \(listed.subtracting(bound))\nbound: \(bound)")
+    }
+
+    /// `parley ports check` against the running server: every row passes; with the media port
+    /// moved to one nothing listens on, that row fails with its fix and the exit status is 1.
+    static func checkFromOutside(config: String, in directory: TemporaryDirectory) async throws {
+        var result = try await ParleyCLI.run(["ports", "check", "127.0.0.1", "--config", config], in: directory)
+        #expect(result.status == 0, "\(result.transcript)")
+        for listener in ["node.sip.udp", "node.sip.tcp", "node.media", "web.http"] {
+            #expect(result.stdout.split(separator: "\n").contains { $0.hasPrefix("PASS") && $0.contains(listener) }, "\(result.transcript)")
+        }
+        #expect(result.stdout.contains("STUN Binding answered, reflexive address 127.0.0.1:"), "\(result.transcript)")
+        #expect(result.stdout.contains("SIP answered OPTIONS: SIP/2.0 200 OK"), "\(result.transcript)")
+        #expect(result.stdout.contains("4 of 4 required checks passed."), "\(result.transcript)")
+
+        let closed = try Self.freePorts().media
+        result = try await ParleyCLI.run(
+            ["ports", "check", "127.0.0.1", "--config", config, "--role", "node", "--set", "media.port=\(closed)"], in: directory)
+        #expect(result.status == 1, "\(result.transcript)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("FAIL") && $0.contains("node.media") && $0.contains("no STUN answer") }, "\(result.transcript)")
+        #expect(result.stdout.contains("fix: allow UDP \(closed) in to the node"), "\(result.transcript)")
+        #expect(result.stdout.contains("nft add rule inet parley input udp dport \(closed) accept"), "\(result.transcript)")
+        #expect(result.stdout.contains("2 of 3 required checks passed."), "\(result.transcript)")
     }
 
     /// The listening TCP sockets and bound UDP sockets of a process: its socket inodes from
