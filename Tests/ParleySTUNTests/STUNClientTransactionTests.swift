@@ -46,6 +46,16 @@ struct STUNClientTransactionTests {
         #expect(transaction.timerFired(now: now).isEmpty)
     }
 
+    @Test("with Rc = 1: one request, then Rm × RTO of waiting")
+    func singleRequest() {
+        let timing = STUNRetransmissionTiming(initialRTO: .milliseconds(100), requestCount: 1, lastWaitMultiplier: 3)
+        var transaction = Transaction(bindingWith: Self.id, timing: timing)
+        let first = transaction.start(now: .zero)
+        #expect(first.count == 2 && first.last == .startTimer(after: .milliseconds(300)))
+        #expect(transaction.timerFired(now: TestInstant.zero.advanced(by: .milliseconds(300))) == [.failed(.timedOut)])
+        #expect(timing.totalTime == .milliseconds(300))
+    }
+
     @Test("every send carries the same bytes: the request with FINGERPRINT")
     func sameBytes() throws {
         var transaction = Transaction(bindingWith: Self.id)
