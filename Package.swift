@@ -53,10 +53,12 @@ let package = Package(
         .target(name: "ParleyRTP", dependencies: [nioCore], swiftSettings: swiftSettings),
         // Conference mixing: frames in, distinct mixes out.
         .target(name: "ParleyMixer", dependencies: ["ParleyRTP"], swiftSettings: swiftSettings),
+        // STUN (RFC 8489, RFC 5389 compatible): message codec, integrity, client transactions, server logic.
+        .target(name: "ParleySTUN", dependencies: [nioCore, crypto], swiftSettings: swiftSettings),
         // The node role: SIP and media transports, calls, IVR, meetings on this node.
         .target(
             name: "ParleyMediaServer",
-            dependencies: ["ParleyModel", "ParleySIP", "ParleyRTP", "ParleyMixer", nioCore, nioPosix, logging, metrics],
+            dependencies: ["ParleyModel", "ParleySIP", "ParleyRTP", "ParleyMixer", "ParleySTUN", nioCore, nioPosix, logging, metrics],
             resources: [.copy("Prompts")],
             swiftSettings: swiftSettings
         ),
@@ -95,7 +97,7 @@ let package = Package(
         .target(
             name: "ParleyApp",
             dependencies: [
-                "ParleyModel", "ParleyConfig", "ParleyStore", "ParleyDirector", "ParleyWeb", "ParleyMediaServer", "ParleySIP",
+                "ParleyModel", "ParleyConfig", "ParleyStore", "ParleyDirector", "ParleyWeb", "ParleyMediaServer", "ParleySIP", "ParleySTUN",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 serviceLifecycle, logging, metrics, asyncHTTPClient, nioCore, nioPosix,
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -130,10 +132,11 @@ let package = Package(
         .testTarget(name: "ParleySIPTests", dependencies: ["ParleySIP", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "ParleyRTPTests", dependencies: ["ParleyRTP", nioCore], swiftSettings: swiftSettings),
         .testTarget(name: "ParleyMixerTests", dependencies: ["ParleyMixer", "ParleyRTP"], swiftSettings: swiftSettings),
+        .testTarget(name: "ParleySTUNTests", dependencies: ["ParleySTUN", nioCore, crypto], swiftSettings: swiftSettings),
         .testTarget(
             name: "ParleyMediaServerTests",
             dependencies: [
-                "ParleyMediaServer", "ParleyModel", "ParleyRTP", "ParleySIP", "ParleyTestSupport", nioCore, logging,
+                "ParleyMediaServer", "ParleyModel", "ParleyRTP", "ParleySIP", "ParleySTUN", "ParleyTestSupport", nioCore, logging,
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepares a Debian machine (as root) for Parley.
 #   scripts/setup.sh           what `parley serve` needs
-#   scripts/setup.sh --tests   plus what the test suite needs (a real PostgreSQL server, sipp, baresip)
+#   scripts/setup.sh --tests   plus what the test suite needs (a real PostgreSQL server, sipp, baresip,
+#                              the STUN clients turnutils_stunclient and stun)
 # Idempotent: installs only what is missing, so a second run takes a second.
 set -euo pipefail
 
@@ -30,6 +31,10 @@ if [ "$want_tests" = 1 ]; then
     # Real SIP callers for the meeting interop tests; -core has the CLI and every module they
     # load (ctrl_tcp, aufile, sndfile, g711, g722), without the GUI and video recommends.
     command -v baresip >/dev/null 2>&1 || missing+=(baresip-core)
+    # Real STUN clients for the media port's interop tests: coturn's (RFC 5389/8489) and an
+    # RFC 3489 one. Only the client binary of coturn is used; its TURN server is not run.
+    command -v turnutils_stunclient >/dev/null 2>&1 || missing+=(coturn)
+    command -v stun >/dev/null 2>&1 || missing+=(stun-client)
 fi
 if ! command -v runuser >/dev/null 2>&1; then missing+=(util-linux); fi
 
@@ -45,6 +50,15 @@ if [ "${#missing[@]}" -gt 0 ]; then
     # Tests start their own PostgreSQL on a loopback port; the packaged cluster is not used.
     if command -v pg_ctlcluster >/dev/null 2>&1; then
         service postgresql stop >/dev/null 2>&1 || true
+    fi
+    # coturn's package enables and starts a TURN server on 3478; the tests need only its
+    # client. Stop and disable the server it may just have started (not one that was there).
+    if [[ " ${missing[*]} " == *" coturn "* ]]; then
+        if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+            systemctl disable --now coturn >/dev/null 2>&1 || true
+        else
+            service coturn stop >/dev/null 2>&1 || true
+        fi
     fi
 fi
 echo "setup: ready"

@@ -69,7 +69,8 @@ struct NodeService: Service {
     static func mediaConfiguration(_ config: ParleyConfiguration) -> MediaEngine.Configuration {
         MediaEngine.Configuration(
             rtpTimeout: .seconds(Int64(config.media.rtpTimeoutSeconds)), advertisedAddress: advertisedHost(config),
-            promptDirectory: config.ivr.promptsDirectory, perCallPorts: config.media.extraPorts.map { $0.first...$0.last })
+            promptDirectory: config.ivr.promptsDirectory, perCallPorts: config.media.extraPorts.map { $0.first...$0.last },
+            stunPassword: config.media.stun.password)
     }
 
     static func callControlSettings(_ config: ParleyConfiguration) -> CallControlSettings {

@@ -92,6 +92,10 @@ enum ConfigurationSchema {
         .text("ivr.keys.toggle_lock", \Config.ivr.keys.toggleLock, "Keys that lock or unlock the meeting (host only)."),
         .text("ivr.keys.eject_last", \Config.ivr.keys.ejectLast, "Keys that remove the last caller who entered (host only)."),
         .text("ivr.keys.mute_all", \Config.ivr.keys.muteAll, "Keys that mute everyone but the host (host only)."),
+        .optionalText(
+            "media.stun.password", \Config.media.stun.password, secret: true, example: "change-me",
+            "Short-term password of STUN Binding requests that carry a USERNAME (answered 401 when unset); plain Binding requests are always answered."
+        ),
         .integer("meetings.id_digits", \Config.meetings.idDigits, 4...10, "Digits in generated meeting IDs."),
         .integer(
             "meetings.default_duration_minutes", \Config.meetings.defaultDurationMinutes, 2...1440,
@@ -151,6 +155,7 @@ enum ConfigurationSchema {
         "sip": "SIP listeners of the node role.",
         "media": "Media sockets of the node role.",
         "media.port_range": "Per-call UDP ports (RTP on even, RTCP on odd), for PBXs that expect a port per call.",
+        "media.stun": "STUN Binding answered on the media port (RFC 8489), for reachability checks and NAT discovery.",
         "ivr": "How the node answers callers: access numbers, prompts, tones.",
         "ivr.keys": "In-meeting keypad commands: * or # and one to three more keys; no sequence may begin another.",
         "meetings": "Scheduling and running meetings.",

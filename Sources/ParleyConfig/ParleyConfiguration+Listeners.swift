@@ -42,7 +42,7 @@ extension ParleyConfiguration {
                 transport: .tcp, ports: PortRange(sip.tcpPort), bindAddress: sip.address, audience: .endUsers
             ),
             Listener(
-                name: "node.media", role: .node, purpose: "Audio media (RTP/RTCP, DTMF)", application: "RTP/RTCP",
+                name: "node.media", role: .node, purpose: "Audio media (RTP/RTCP, DTMF) and STUN Binding", application: "RTP/RTCP, STUN",
                 transport: .udp, ports: PortRange(media.port), bindAddress: media.address, audience: .endUsers
             ),
         ]

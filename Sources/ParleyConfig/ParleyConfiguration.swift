@@ -162,6 +162,19 @@ extension ParleyConfiguration {
             }
         }
 
+        /// `media.stun`: the STUN Binding responder on the media port.
+        public struct STUN: Sendable, Hashable, CustomStringConvertible {
+            /// `media.stun.password`: the short-term password of Binding requests that carry a
+            /// USERNAME; without it such requests are answered 401 (plain Binding always works).
+            public var password: String?
+
+            public init(password: String? = nil) {
+                self.password = password
+            }
+
+            public var description: String { "STUN(password: \(password == nil ? "none" : "set"))" }
+        }
+
         /// `media.address`.
         public var address: String = "0.0.0.0"
         /// `media.port`: the single multiplexed UDP media port.
@@ -173,6 +186,7 @@ extension ParleyConfiguration {
         /// `media.rtp_timeout_seconds`: a call that sends no RTP for this long (not on hold) is
         /// hung up.
         public var rtpTimeoutSeconds: Int = 30
+        public var stun = STUN()
 
         public init() {}
 

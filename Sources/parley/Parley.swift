@@ -7,7 +7,8 @@ struct Parley: AsyncParsableCommand {
         abstract: "Parley: self-hosted multinode audio and web conferencing.",
         discussion: "Start with `parley serve`; see the README for the tour.",
         subcommands: [
-            Serve.self, ConfigCommand.self, AdminCommand.self, LicenseCommand.self, MeetingCommand.self, UserCommand.self, LoadCommand.self,
+            Serve.self, ConfigCommand.self, PortsCommand.self, AdminCommand.self, LicenseCommand.self, MeetingCommand.self, UserCommand.self,
+            LoadCommand.self,
         ]
     )
 }

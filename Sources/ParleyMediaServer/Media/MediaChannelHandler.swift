@@ -2,15 +2,18 @@ import Logging
 import NIOCore
 
 /// The media socket's only handler: passes each datagram of a vector read to the core, on
-/// the loop, and tells it when the batch ends (so the clock is read once per batch).
+/// the loop, and tells it when the batch ends (so the clock is read once per batch). STUN
+/// datagrams go to the ``STUNResponder`` instead.
 final class MediaChannelHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     typealias OutboundOut = AddressedEnvelope<ByteBuffer>
 
     private let core: MediaCore
+    private let stun: STUNResponder
 
-    init(core: MediaCore) {
+    init(core: MediaCore, stun: STUNResponder) {
         self.core = core
+        self.stun = stun
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -23,6 +26,11 @@ final class MediaChannelHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = Self.unwrapInboundIn(data)
+        // STUN shares the port with RTP (RFC 7983): answered here, never seen by the core.
+        if STUNResponder.isSTUN(envelope.data) {
+            stun.receive(envelope, context: context)
+            return
+        }
         core.receive(envelope.data, from: envelope.remoteAddress)
     }
 

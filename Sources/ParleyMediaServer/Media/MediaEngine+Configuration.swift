@@ -31,6 +31,9 @@ extension MediaEngine {
         /// Per-call ports for PBXs that expect them (`media.port_range`): each call gets its
         /// own RTP (even) and RTCP (odd) port from this range; nil uses the one shared port.
         public var perCallPorts: ClosedRange<Int>?
+        /// The short-term password of STUN Binding requests that carry a USERNAME
+        /// (`media.stun.password`); nil answers them 401. See ``STUNResponder``.
+        public var stunPassword: String?
 
         public init(
             rtpTimeout: Duration = .seconds(30),
@@ -43,7 +46,8 @@ extension MediaEngine {
             canonicalName: String = "parley",
             advertisedAddress: String? = nil,
             promptDirectory: String? = nil,
-            perCallPorts: ClosedRange<Int>? = nil
+            perCallPorts: ClosedRange<Int>? = nil,
+            stunPassword: String? = nil
         ) {
             self.rtpTimeout = rtpTimeout
             self.latchWindow = latchWindow
@@ -56,6 +60,7 @@ extension MediaEngine {
             self.advertisedAddress = advertisedAddress
             self.promptDirectory = promptDirectory
             self.perCallPorts = perCallPorts
+            self.stunPassword = stunPassword
         }
     }
 }

@@ -97,7 +97,8 @@ public final class MediaEngine: Sendable {
                     logger: logger,
                     wallClock: wallClock
                 )
-                try channel.pipeline.syncOperations.addHandler(MediaChannelHandler(core: core))
+                let stun = STUNResponder(password: configuration.stunPassword, logger: logger)
+                try channel.pipeline.syncOperations.addHandler(MediaChannelHandler(core: core, stun: stun))
                 core.startClock()
                 return NIOLoopBound(core, eventLoop: loop)
             }.get()
