@@ -80,6 +80,10 @@ enum ConfigurationSchema {
         .optionalInteger(
             "media.port_range.last", \Config.media.portRange.last, port, example: "32767",
             "Last port of the per-call range; greater than first."),
+        .optionalText(
+            "media.stun.password", \Config.media.stun.password, secret: true, example: "change-me",
+            "Short-term password of STUN Binding requests that carry a USERNAME (answered 401 when unset); plain Binding requests are always answered."
+        ),
         .text(
             "ivr.access_numbers", \Config.ivr.accessNumbers,
             "Comma-separated numbers or names callers dial to reach the IVR (it asks for the meeting ID)."),
@@ -92,10 +96,6 @@ enum ConfigurationSchema {
         .text("ivr.keys.toggle_lock", \Config.ivr.keys.toggleLock, "Keys that lock or unlock the meeting (host only)."),
         .text("ivr.keys.eject_last", \Config.ivr.keys.ejectLast, "Keys that remove the last caller who entered (host only)."),
         .text("ivr.keys.mute_all", \Config.ivr.keys.muteAll, "Keys that mute everyone but the host (host only)."),
-        .optionalText(
-            "media.stun.password", \Config.media.stun.password, secret: true, example: "change-me",
-            "Short-term password of STUN Binding requests that carry a USERNAME (answered 401 when unset); plain Binding requests are always answered."
-        ),
         .integer("meetings.id_digits", \Config.meetings.idDigits, 4...10, "Digits in generated meeting IDs."),
         .integer(
             "meetings.default_duration_minutes", \Config.meetings.defaultDurationMinutes, 2...1440,
