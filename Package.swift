@@ -157,7 +157,7 @@ let package = Package(
             name: "ParleyAppTests",
             dependencies: [
                 "ParleyApp", "ParleyConfig", "ParleyWeb", "ParleyDirector", "ParleyStore", "ParleyModel",
-                "ParleyTestSupport", asyncHTTPClient, logging, nioCore,
+                "ParleyTestSupport", "ParleyLoad", "ParleyMediaServer", asyncHTTPClient, logging, nioCore,
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
