@@ -49,6 +49,8 @@ public final class LoadRunner {
     var setupFailures = 0
     let parser = SIPMessageParser()
     let onProgress: (Progress) -> Void
+    /// Legs joined by someone else (a Janus AudioBridge): no SIP, media straight away.
+    var direct = false
 
     public init(plan: LoadPlan, onProgress: @escaping (Progress) -> Void = { _ in }) throws {
         guard !plan.meetings.isEmpty, plan.legs > 0 else { throw BatchSocket.Failure(description: "a load run needs at least one meeting and one leg") }
@@ -99,6 +101,30 @@ public final class LoadRunner {
         return (speech.isEmpty ? [silence] : speech, silence, toneFrame)
     }
 
+    /// Where each leg sends from: its own loopback address and the shared socket's port.
+    public var legSources: [(ip: String, port: Int)] {
+        legs.map { ($0.sourceText, socket.port) }
+    }
+
+    /// Media targets for legs joined without SIP (`parley load --janus`): every leg is up at
+    /// once and sends to its target; nothing is signalled at the end.
+    public func attachMedia(_ targets: [(ip: String, port: Int)]) throws {
+        guard targets.count == legs.count else {
+            throw BatchSocket.Failure(description: "\(targets.count) media targets for \(legs.count) legs")
+        }
+        for (index, target) in targets.enumerated() {
+            let octets = target.ip.split(separator: ".").compactMap { UInt32($0) }
+            guard octets.count == 4, octets[0] == 127, octets.allSatisfy({ $0 < 256 }), (1...65_535).contains(target.port) else {
+                throw BatchSocket.Failure(description: "media target \(target.ip):\(target.port) is not a loopback address and port")
+            }
+            legs[index].mediaAddress = octets[0] | octets[1] << 8 | octets[2] << 16 | octets[3] << 24
+            legs[index].mediaPort = UInt16(target.port).bigEndian
+            legs[index].state = .up
+            legBySource[legs[index].source] = index
+        }
+        direct = true
+    }
+
     // MARK: Run
 
     public func run() -> LoadReport {
@@ -107,7 +133,7 @@ public final class LoadRunner {
         let setupLimit = started + Int64(plan.setupTimeout.components.seconds) * 1_000_000_000
         let inviteInterval = 1_000_000_000 / Int64(plan.callsPerSecond)
         var nextInviteAt = started
-        var nextInvite = 0
+        var nextInvite = direct ? legs.count : 0
         var windowStart: Int64?
         var windowEnd: Int64 = .max
         var setupDone: Int64?
@@ -172,6 +198,9 @@ public final class LoadRunner {
                 }
                 endSamples = (ProcessSample.read(pid: plan.serverPID, at: now), ProcessSample.read(pid: nil, at: now))
                 hangUpStarted = now
+                for index in legs.indices where legs[index].state == .up && direct {
+                    legs[index].state = .done
+                }
                 for index in legs.indices where legs[index].state == .up {
                     legs[index].state = .hangingUp
                     legs[index].retransmits = 0

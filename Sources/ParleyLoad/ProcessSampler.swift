@@ -6,6 +6,19 @@ extension LoadRunner {
     public static func pid(holdingUDPPort port: Int) -> Int32? {
         ProcessSample.pid(holdingUDPPort: port)
     }
+
+    /// The first process whose command name is `name` (from /proc/PID/comm), or nil.
+    public static func pid(named name: String) -> Int32? {
+        guard let processes = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
+        for entry in processes {
+            guard let pid = Int32(entry),
+                let comm = try? String(contentsOfFile: "/proc/\(entry)/comm", encoding: .utf8),
+                comm.trimmingCharacters(in: .whitespacesAndNewlines) == name
+            else { continue }
+            return pid
+        }
+        return nil
+    }
 }
 
 struct ProcessSample: Sendable, Hashable {

@@ -32,6 +32,8 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The node's SIP address (loopback only).") var sip = "127.0.0.1:5060"
     @Option(name: .long, help: "Comma-separated meeting IDs to dial instead of creating meetings.") var meetings: String?
     @Option(name: .long, help: "The server's PID for CPU and RSS (default: the process holding the SIP port).") var serverPid: Int32?
+    @Option(name: .long, help: "Join the legs to Janus AudioBridge rooms at this HTTP API URL instead (http://127.0.0.1:8088/janus).")
+    var janus: String?
 
     func run() async throws {
         try await reporting {
@@ -44,28 +46,36 @@ struct LoadCommand: AsyncParsableCommand {
             let parts = sip.split(separator: ":")
             guard parts.count == 2, let port = Int(parts[1]) else { throw ValidationError("--sip must be HOST:PORT, such as 127.0.0.1:5060.") }
             let meetingIDs: [String]
-            if let meetings {
+            if janus != nil {
+                meetingIDs = (0..<((legs + meetingSize - 1) / meetingSize)).map { "janus-room-\($0)" }
+            } else if let meetings {
                 meetingIDs = meetings.split(separator: ",").map(String.init)
             } else {
                 meetingIDs = try await prepareMeetings()
             }
-            let pid = serverPid ?? Self.pid(holdingUDPPort: port)
+            let pid = serverPid ?? (janus != nil ? LoadRunner.pid(named: "janus") : Self.pid(holdingUDPPort: port))
             let plan = LoadPlan(
                 host: String(parts[0]), sipPort: port, meetings: meetingIDs, legs: legs, codec: audio, talkersPerMeeting: talkers,
                 callsPerSecond: rate, duration: .seconds(duration), setupTimeout: .seconds(setupTimeout), speech: try Self.speech(),
                 serverPID: pid)
             let json = client.json
-            let report = try await Task.detached {
-                try LoadRunner(plan: plan) { progress in
-                    guard !json else { return }
-                    var line = "\(Int(progress.seconds))s \(progress.phase): \(progress.legsUp)/\(progress.legsPlanned) up, \(Int(progress.packetsPerSecond)) packets/s in"
-                    if let cores = progress.serverCores { line += ", server \(String(format: "%.2f", cores)) cores" }
-                    if let rss = progress.serverRSSMegabytes { line += " \(Int(rss)) MB" }
-                    line += ", load tool \(String(format: "%.2f", progress.toolCores)) cores"
-                    FileHandle.standardError.write(Data((line + "\n").utf8))
-                }.run()
-            }.value
-            if meetings == nil { await endMeetings(meetingIDs) }
+            let runner = try LoadRunner(plan: plan) { progress in
+                guard !json else { return }
+                var line = "\(Int(progress.seconds))s \(progress.phase): \(progress.legsUp)/\(progress.legsPlanned) up, \(Int(progress.packetsPerSecond)) packets/s in"
+                if let cores = progress.serverCores { line += ", server \(String(format: "%.2f", cores)) cores" }
+                if let rss = progress.serverRSSMegabytes { line += " \(Int(rss)) MB" }
+                line += ", load tool \(String(format: "%.2f", progress.toolCores)) cores"
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            }
+            if let janus {
+                guard audio != .g722 else { throw ValidationError("Janus AudioBridge plain-RTP participants take PCMU or PCMA, not G722.") }
+                let rooms = meetingIDs.count
+                let targets = try await JanusAudioBridge(base: janus).join(
+                    rooms: rooms, codec: audio.rawValue, sources: runner.legSources, room: { $0 % rooms })
+                try runner.attachMedia(targets)
+            }
+            let report = await Task.detached { runner.run() }.value
+            if meetings == nil && janus == nil { await endMeetings(meetingIDs) }
             if json { return try CLISupport.printJSON(report) }
             print(report.table)
             if !report.isValid || !report.meetsQualityBar { throw ExitCode(2) }
