@@ -38,7 +38,7 @@ run_parley() { # legs
 }
 
 run_janus() { # legs
-    janus -F "$root/../shared/peers/janus" -C "$root/../shared/peers/janus/janus.jcfg" -o -N -L "$work/janus-$1.log" > /dev/null 2>&1 &
+    janus -F "$root/scripts/janus" -C "$root/scripts/janus/janus.jcfg" -o -N -L "$work/janus-$1.log" > /dev/null 2>&1 &
     server_pid=$!
     for _ in $(seq 50); do curl -sf http://127.0.0.1:8088/janus/info >/dev/null && break; sleep 0.2; done
     "$parley" load --janus http://127.0.0.1:8088/janus --server-pid "$server_pid" \
