@@ -54,7 +54,7 @@ let package = Package(
         // The node role: SIP and media transports, calls, IVR, meetings on this node.
         .target(
             name: "ParleyMediaServer",
-            dependencies: ["ParleyModel", "ParleySIP", "ParleyRTP", "ParleyMixer", nioCore, nioPosix, logging, metrics],
+            dependencies: ["ParleyModel", "ParleySIP", "ParleyRTP", "ParleyMixer", nioCore, nioPosix, logging, metrics, "ParleyNetTest"],
             resources: [.copy("Prompts")],
             swiftSettings: swiftSettings
         ),
@@ -94,6 +94,7 @@ let package = Package(
             name: "ParleyApp",
             dependencies: [
                 "ParleyModel", "ParleyConfig", "ParleyStore", "ParleyDirector", "ParleyWeb", "ParleyMediaServer", "ParleySIP",
+                "ParleyNetTest",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 serviceLifecycle, logging, metrics, asyncHTTPClient, nioCore, nioPosix,
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -150,5 +151,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Network-test probes and their statistics: loss, jitter, delay, throughput, calls.
+        .target(name: "ParleyNetTest", dependencies: [nioCore], swiftSettings: swiftSettings),
+        .testTarget(name: "ParleyNetTestTests", dependencies: ["ParleyNetTest", nioCore], swiftSettings: swiftSettings),
     ]
 )
