@@ -126,7 +126,7 @@ let package = Package(
             name: "ParleyMediaServerTests",
             dependencies: [
                 "ParleyMediaServer", "ParleyModel", "ParleyRTP", "ParleySIP", nioCore, logging,
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), "ParleyNetTest",
             ],
             swiftSettings: swiftSettings
         ),

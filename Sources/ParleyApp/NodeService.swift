@@ -40,7 +40,7 @@ struct NodeService: Service {
                 configuration: SIPServiceConfiguration(
                     bindAddress: sipUDP.bindAddress, udpPort: sipUDP.ports.first, tcpPort: sipTCP.ports.first,
                     advertisedHost: Self.advertisedHost(configuration),
-                    sessionTimers: Self.sessionTimerPolicy(configuration)),
+                    sessionTimers: Self.sessionTimerPolicy(configuration), dscp: configuration.dscp.sip),
                 handler: controller, eventLoopGroup: group, logger: Observability.logger("parley.sip"))
         } catch {
             await engine.stop()
@@ -69,7 +69,8 @@ struct NodeService: Service {
     static func mediaConfiguration(_ config: ParleyConfiguration) -> MediaEngine.Configuration {
         MediaEngine.Configuration(
             rtpTimeout: .seconds(Int64(config.media.rtpTimeoutSeconds)), advertisedAddress: advertisedHost(config),
-            promptDirectory: config.ivr.promptsDirectory, perCallPorts: config.media.extraPorts.map { $0.first...$0.last })
+            promptDirectory: config.ivr.promptsDirectory, perCallPorts: config.media.extraPorts.map { $0.first...$0.last },
+            dscp: config.dscp.audio, answersNetTest: config.nettest.enabled)
     }
 
     static func callControlSettings(_ config: ParleyConfiguration) -> CallControlSettings {

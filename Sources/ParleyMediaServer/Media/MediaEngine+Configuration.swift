@@ -31,6 +31,10 @@ extension MediaEngine {
         /// Per-call ports for PBXs that expect them (`media.port_range`): each call gets its
         /// own RTP (even) and RTCP (odd) port from this range; nil uses the one shared port.
         public var perCallPorts: ClosedRange<Int>?
+        /// DSCP of every packet the engine sends (`dscp.audio`, 46 = EF); 0 leaves them unmarked.
+        public var dscp: Int
+        /// Whether the shared port answers network-test probes (`nettest.enabled`).
+        public var answersNetTest: Bool
 
         public init(
             rtpTimeout: Duration = .seconds(30),
@@ -43,7 +47,9 @@ extension MediaEngine {
             canonicalName: String = "parley",
             advertisedAddress: String? = nil,
             promptDirectory: String? = nil,
-            perCallPorts: ClosedRange<Int>? = nil
+            perCallPorts: ClosedRange<Int>? = nil,
+            dscp: Int = 46,
+            answersNetTest: Bool = true
         ) {
             self.rtpTimeout = rtpTimeout
             self.latchWindow = latchWindow
@@ -56,6 +62,8 @@ extension MediaEngine {
             self.advertisedAddress = advertisedAddress
             self.promptDirectory = promptDirectory
             self.perCallPorts = perCallPorts
+            self.dscp = min(max(0, dscp), 63)
+            self.answersNetTest = answersNetTest
         }
     }
 }
