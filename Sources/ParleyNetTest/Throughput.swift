@@ -18,9 +18,10 @@ public struct Throughput: Hashable, Sendable, Comparable {
 
     public static func < (lhs: Throughput, rhs: Throughput) -> Bool { lhs.bitsPerSecond < rhs.bitsPerSecond }
 
-    /// "12.3 Mb/s", "850 kb/s".
+    /// "1.25 Gb/s", "12.3 Mb/s", "850 kb/s".
     public var formatted: String {
         let bits = bitsPerSecond
+        if bits >= 1_000_000_000 { return "\(NetTestFormat.decimal(bits / 1_000_000_000, places: 2)) Gb/s" }
         if bits >= 1_000_000 { return "\(NetTestFormat.decimal(bits / 1_000_000, places: 1)) Mb/s" }
         return "\(NetTestFormat.decimal(bits / 1_000, places: 0)) kb/s"
     }

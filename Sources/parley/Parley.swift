@@ -8,6 +8,7 @@ struct Parley: AsyncParsableCommand {
         discussion: "Start with `parley serve`; see the README for the tour.",
         subcommands: [
             Serve.self, ConfigCommand.self, AdminCommand.self, LicenseCommand.self, MeetingCommand.self, UserCommand.self,
+            NetTestCommand.self,
         ]
     )
 }

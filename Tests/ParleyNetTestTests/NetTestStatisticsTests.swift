@@ -104,6 +104,7 @@ struct NetTestStatisticsTests {
         let rate = Throughput(bytes: 1_250_000, nanoseconds: 1_000_000_000)
         #expect(rate.bitsPerSecond == 10_000_000)
         #expect(rate.formatted == "10.0 Mb/s")
+        #expect(Throughput(bytes: 156_250_000, nanoseconds: 1_000_000_000).formatted == "1.25 Gb/s")
         #expect(Throughput(bytes: 10_000, nanoseconds: 1_000_000_000).formatted == "80 kb/s")
         #expect(Throughput(bytes: 10, nanoseconds: 0).bitsPerSecond == 0)
         #expect(NetTestFormat.decimal(12.345, places: 2) == "12.35")
