@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepares a Debian machine (as root) for Parley.
 #   scripts/setup.sh           what `parley serve` needs
-#   scripts/setup.sh --tests   plus what the test suite needs (a real PostgreSQL server, sipp)
+#   scripts/setup.sh --tests   plus what the test suite needs (a real PostgreSQL server, sipp,
+#                              ip/tc and nft for the network-namespace tests of parley nettest)
 # Idempotent: installs only what is missing, so a second run takes a second.
 set -euo pipefail
 
@@ -27,6 +28,9 @@ have_pg_server() { compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; }
 if [ "$want_tests" = 1 ]; then
     have_pg_server || missing+=(postgresql)
     command -v sipp >/dev/null 2>&1 || missing+=(sip-tester)   # real SIP peer for interop tests
+    have_tool() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ]; }
+    { have_tool ip && have_tool tc; } || missing+=(iproute2)   # network namespaces, veth, tc netem
+    have_tool nft || missing+=(nftables)                        # loss and blocked UDP in the netns tests
 fi
 if ! command -v runuser >/dev/null 2>&1; then missing+=(util-linux); fi
 
