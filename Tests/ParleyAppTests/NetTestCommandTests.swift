@@ -3,6 +3,10 @@ import ParleyApp
 import ParleyTestSupport
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `parley nettest` against a server on 127.0.0.1: the client in process and the command.
 @Suite("parley nettest on loopback", .timeLimit(.minutes(2)))
 struct NetTestCommandTests {
@@ -40,16 +44,17 @@ struct NetTestCommandTests {
             let udp = try await server.ports.port("node.nettest.udp")
             let tcp = try await server.ports.port("node.nettest.tcp")
             try await TemporaryDirectory.with(prefix: "parley-nettest") { directory in
-                // Port 9 (discard) has no listener on loopback here: its UDP row fails, the rest passes.
+                // A port nothing listens on: its UDP row fails, the rest passes.
+                let closed = try Self.closedPort()
                 let result = try await ParleyCLI.run(
-                    ["nettest", "127.0.0.1", "--udp-port", "\(udp)", "--udp-port", "9", "--tcp-port", "\(tcp)", "--duration", "1", "--json"],
+                    ["nettest", "127.0.0.1", "--udp-port", "\(udp)", "--udp-port", "\(closed)", "--tcp-port", "\(tcp)", "--duration", "1", "--json"],
                     in: directory)
                 #expect(result.status == 1, "\(result.transcript)")
                 let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
                 let rows = try #require(json?["rows"] as? [[String: Any]], "\(result.transcript)")
                 let verdicts = Dictionary(rows.map { ("\($0["check"] ?? "") \($0["port"] ?? "")", $0["verdict"] as? String ?? "") }) { a, _ in a }
                 #expect(verdicts["UDP connectivity \(udp)"] == "pass", "\(result.stdout)")
-                #expect(verdicts["UDP connectivity 9"] == "fail", "\(result.stdout)")
+                #expect(verdicts["UDP connectivity \(closed)"] == "fail", "\(result.stdout)")
                 #expect(verdicts["TCP connectivity \(tcp)"] == "pass", "\(result.stdout)")
                 let figures = try #require(json?["udp"] as? [[String: Any]])
                 #expect(figures.first?["loss_up"] as? Double == 0)
@@ -62,7 +67,8 @@ struct NetTestCommandTests {
     func unreachable() async throws {
         try await TemporaryDirectory.with(prefix: "parley-nettest") { directory in
             let started = ContinuousClock.now
-            let closed = try await ParleyCLI.run(["nettest", "127.0.0.1", "--udp-port", "9", "--tcp-port", "9", "--duration", "1"], in: directory)
+            let port = try Self.closedPort()
+            let closed = try await ParleyCLI.run(["nettest", "127.0.0.1", "--udp-port", "\(port)", "--tcp-port", "\(port)", "--duration", "1"], in: directory)
             #expect(closed.status == 1)
             #expect(closed.stdout.contains("refused: nothing listens there"), "\(closed.transcript)")
             #expect(closed.stdout.contains("Nothing answered at 127.0.0.1"), "\(closed.transcript)")
@@ -75,5 +81,20 @@ struct NetTestCommandTests {
             let bad = try await ParleyCLI.run(["nettest", "127.0.0.1", "--duration", "60"], in: directory)
             #expect(bad.status != 0 && bad.stderr.contains("--duration must be between 1 and 20 seconds"), "\(bad.transcript)")
         }
+    }
+
+    /// A loopback port nothing listens on (TCP or UDP): bound by the system, then released.
+    static func closedPort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        }
+        guard bound else { throw TestSupportError("could not find a free loopback port") }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
