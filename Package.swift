@@ -58,7 +58,7 @@ let package = Package(
         // The node role: SIP and media transports, calls, IVR, meetings on this node.
         .target(
             name: "ParleyMediaServer",
-            dependencies: ["ParleyModel", "ParleySIP", "ParleyRTP", "ParleyMixer", "ParleySTUN", nioCore, nioPosix, logging, metrics],
+            dependencies: ["ParleyModel", "ParleySIP", "ParleyRTP", "ParleyMixer", "ParleySTUN", "ParleyNetTest", nioCore, nioPosix, logging, metrics],
             resources: [.copy("Prompts")],
             swiftSettings: swiftSettings
         ),
@@ -98,6 +98,7 @@ let package = Package(
             name: "ParleyApp",
             dependencies: [
                 "ParleyModel", "ParleyConfig", "ParleyStore", "ParleyDirector", "ParleyWeb", "ParleyMediaServer", "ParleySIP", "ParleySTUN",
+                "ParleyNetTest",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 serviceLifecycle, logging, metrics, asyncHTTPClient, nioCore, nioPosix,
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -136,7 +137,7 @@ let package = Package(
         .testTarget(
             name: "ParleyMediaServerTests",
             dependencies: [
-                "ParleyMediaServer", "ParleyModel", "ParleyRTP", "ParleySIP", "ParleySTUN", "ParleyTestSupport", nioCore, logging,
+                "ParleyMediaServer", "ParleyModel", "ParleyRTP", "ParleySIP", "ParleySTUN", "ParleyNetTest", "ParleyTestSupport", nioCore, logging,
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -163,6 +164,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Network-test probes and their statistics: loss, jitter, delay, throughput, calls.
+        .target(name: "ParleyNetTest", dependencies: [nioCore], swiftSettings: swiftSettings),
+        .testTarget(name: "ParleyNetTestTests", dependencies: ["ParleyNetTest", nioCore], swiftSettings: swiftSettings),
     ]
 )
 

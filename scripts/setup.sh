@@ -2,7 +2,8 @@
 # Prepares a Debian machine (as root) for Parley.
 #   scripts/setup.sh           what `parley serve` needs
 #   scripts/setup.sh --tests   plus what the test suite needs (a real PostgreSQL server, sipp, baresip,
-#                              the STUN clients turnutils_stunclient and stun)
+#                              the STUN clients turnutils_stunclient and stun, ip/tc and nft for
+#                              the network-namespace tests of parley nettest)
 # Idempotent: installs only what is missing, so a second run takes a second.
 set -euo pipefail
 
@@ -35,6 +36,9 @@ if [ "$want_tests" = 1 ]; then
     # RFC 3489 one. Only the client binary of coturn is used; its TURN server is not run.
     command -v turnutils_stunclient >/dev/null 2>&1 || missing+=(coturn)
     command -v stun >/dev/null 2>&1 || missing+=(stun-client)
+    have_tool() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ]; }
+    { have_tool ip && have_tool tc; } || missing+=(iproute2)   # network namespaces, veth, tc netem
+    have_tool nft || missing+=(nftables)                        # loss and blocked UDP in the netns tests
 fi
 if ! command -v runuser >/dev/null 2>&1; then missing+=(util-linux); fi
 

@@ -40,7 +40,7 @@ struct NodeService: Service {
                 configuration: SIPServiceConfiguration(
                     bindAddress: sipUDP.bindAddress, udpPort: sipUDP.ports.first, tcpPort: sipTCP.ports.first,
                     advertisedHost: Self.advertisedHost(configuration),
-                    sessionTimers: Self.sessionTimerPolicy(configuration)),
+                    sessionTimers: Self.sessionTimerPolicy(configuration), dscp: configuration.dscp.sip),
                 handler: controller, eventLoopGroup: group, logger: Observability.logger("parley.sip"))
         } catch {
             await engine.stop()
@@ -70,7 +70,7 @@ struct NodeService: Service {
         MediaEngine.Configuration(
             rtpTimeout: .seconds(Int64(config.media.rtpTimeoutSeconds)), advertisedAddress: advertisedHost(config),
             promptDirectory: config.ivr.promptsDirectory, perCallPorts: config.media.extraPorts.map { $0.first...$0.last },
-            stunPassword: config.media.stun.password)
+            stunPassword: config.media.stun.password, dscp: config.dscp.audio, answersNetTest: config.nettest.enabled)
     }
 
     static func callControlSettings(_ config: ParleyConfiguration) -> CallControlSettings {

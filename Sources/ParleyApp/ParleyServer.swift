@@ -54,6 +54,9 @@ public struct ParleyServer: Sendable {
                 services.append(
                     NodeService(configuration: config, director: director, table: table, live: live, onListening: onListening))
             }
+            if config.roles.contains(.node) && config.nettest.enabled {
+                services.append(NetTestService(configuration: config, table: table, onListening: onListening))
+            }
             logger.info(
                 "parley starting",
                 metadata: ["roles": "\(config.roles.map(\.rawValue).joined(separator: ","))", "data_dir": "\(config.dataDirectory)"])

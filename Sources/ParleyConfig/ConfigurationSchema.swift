@@ -84,6 +84,20 @@ enum ConfigurationSchema {
             "media.stun.password", \Config.media.stun.password, secret: true, example: "change-me",
             "Short-term password of STUN Binding requests that carry a USERNAME (answered 401 when unset); plain Binding requests are always answered."
         ),
+        // Packet marking, the network-test responder and Parley's own clients (issue 5).
+        .integer(
+            "dscp.audio", \Config.dscp.audio, 0...63,
+            "DSCP of the audio media the node sends and of the network test's UDP probes (46 = EF); 0 leaves them unmarked."),
+        .integer("dscp.sip", \Config.dscp.sip, 0...63, "DSCP of the SIP signalling the node sends (24 = CS3); 0 leaves it unmarked."),
+        .flag("nettest.enabled", \Config.nettest.enabled, "Answer `parley nettest` on the media port, nettest.udp_port and nettest.tcp_port (node role)."),
+        .integer("nettest.udp_port", \Config.nettest.udpPort, listenPort, "Extra UDP port of the network-test responder."),
+        .optionalInteger(
+            "nettest.tcp_port", \Config.nettest.tcpPort, listenPort, example: "5004",
+            "TCP port of the network-test delay and throughput responder; unset: the number of media.port."),
+        .integer("clients.audio_ports.first", \Config.clients.audioPorts.first, port, "First local UDP port Parley's clients send audio from."),
+        .integer("clients.audio_ports.last", \Config.clients.audioPorts.last, port, "Last local UDP port Parley's clients send audio from."),
+        .integer("clients.video_ports.first", \Config.clients.videoPorts.first, port, "First local UDP port Parley's clients send video from."),
+        .integer("clients.video_ports.last", \Config.clients.videoPorts.last, port, "Last local UDP port Parley's clients send video from."),
         .text(
             "ivr.access_numbers", \Config.ivr.accessNumbers,
             "Comma-separated numbers or names callers dial to reach the IVR (it asks for the meeting ID)."),
@@ -156,6 +170,11 @@ enum ConfigurationSchema {
         "media": "Media sockets of the node role.",
         "media.port_range": "Per-call UDP ports (RTP on even, RTCP on odd), for PBXs that expect a port per call.",
         "media.stun": "STUN Binding answered on the media port (RFC 8489), for reachability checks and NAT discovery.",
+        "dscp": "DiffServ marks (RFC 2474) on the packets the node sends; 0 turns marking off.",
+        "nettest": "The network-test responder of the node role (`parley nettest HOST`).",
+        "clients": "Parley's own clients (parley nettest; later the load generator and native client).",
+        "clients.audio_ports": "Source ports of audio, so firewalls and QoS policies can recognise it.",
+        "clients.video_ports": "Source ports of video.",
         "ivr": "How the node answers callers: access numbers, prompts, tones.",
         "ivr.keys": "In-meeting keypad commands: * or # and one to three more keys; no sequence may begin another.",
         "meetings": "Scheduling and running meetings.",

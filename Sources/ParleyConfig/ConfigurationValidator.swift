@@ -12,6 +12,7 @@ enum ConfigurationValidator {
         checkSIP(&state)
         checkMedia(&state)
         checkIVR(&state)
+        checkNetTest(&state)
         checkListeners(&state)
         checkSites(&state)
         checkNodes(&state)

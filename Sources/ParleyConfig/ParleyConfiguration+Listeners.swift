@@ -54,6 +54,7 @@ extension ParleyConfiguration {
                     optional: true
                 ))
         }
+        listeners += netTestListeners()
         return listeners
     }
 
@@ -86,6 +87,8 @@ extension ParleyConfiguration {
         case "node.sip.tcp": return "sip.tcp_port"
         case "node.media": return "media.port"
         case "node.media.range": return "media.port_range.first"
+        case "node.nettest.udp": return "nettest.udp_port"
+        case "node.nettest.tcp": return "nettest.tcp_port"
         default: return name
         }
     }

@@ -20,6 +20,10 @@ public struct ParleyConfiguration: Sendable, Hashable {
     public var database: Database
     public var sip: SIP
     public var media: Media
+    /// `dscp`, `nettest`, `clients`: packet marking, the network-test responder, Parley's clients.
+    public var dscp: DSCPSettings
+    public var nettest: NetTest
+    public var clients: Clients
     public var ivr: IVR
     public var meetings: Meetings
     public var licence: Licence
@@ -41,6 +45,9 @@ public struct ParleyConfiguration: Sendable, Hashable {
         self.database = Database()
         self.sip = SIP()
         self.media = Media()
+        self.dscp = DSCPSettings()
+        self.nettest = NetTest()
+        self.clients = Clients()
         self.ivr = IVR()
         self.meetings = Meetings()
         self.licence = Licence()

@@ -8,7 +8,7 @@ struct Parley: AsyncParsableCommand {
         discussion: "Start with `parley serve`; see the README for the tour.",
         subcommands: [
             Serve.self, ConfigCommand.self, PortsCommand.self, AdminCommand.self, LicenseCommand.self, MeetingCommand.self, UserCommand.self,
-            LoadCommand.self,
+            LoadCommand.self, NetTestCommand.self,
         ]
     )
 }

@@ -60,7 +60,7 @@ enum ParleyCLI {
     /// parallel tests never clash on 5060/5004.
     static let freeNodePorts = [
         "--set", "sip.address=127.0.0.1", "--set", "sip.udp_port=0", "--set", "sip.tcp_port=0",
-        "--set", "media.address=127.0.0.1", "--set", "media.port=0",
+        "--set", "media.address=127.0.0.1", "--set", "media.port=0", "--set", "nettest.udp_port=0",
     ]
 
     /// The base URL in `serve`'s output: `portal http://127.0.0.1:PORT/` under `web.http`.

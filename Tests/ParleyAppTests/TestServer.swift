@@ -29,6 +29,7 @@ struct TestServer: Sendable {
             var overrides: [(key: String, value: String)] = [
                 ("data_dir", directory.appending("data")), ("http.address", "127.0.0.1"), ("log.level", "error"),
                 ("sip.address", "127.0.0.1"), ("sip.udp_port", "0"), ("sip.tcp_port", "0"), ("media.address", "127.0.0.1"), ("media.port", "0"),
+                ("nettest.udp_port", "0"),
             ]
             var database: String?
             if kind == .postgres {

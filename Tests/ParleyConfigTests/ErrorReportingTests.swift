@@ -50,7 +50,7 @@ struct ErrorReportingTests {
                 "parley.yaml:7: meetings.id_digits: expected an integer from 4 to 10, got '12'. For example: id_digits: 6.",
                 "parley.yaml:9: log.level: expected one of: trace, debug, info, notice, warning, error, critical, got 'loud'. For example: level: info.",
                 "parley.yaml:11: licence.audit_window_days: expected an integer from 1 to 365, got '0'. For example: audit_window_days: 30.",
-                "parley.yaml:25: colour: unknown key 'colour'. Remove it. Known keys here: data_dir, roles, system, log, http, https, database, sip, media, ivr, meetings, licence, sites, nodes, directors.",
+                "parley.yaml:25: colour: unknown key 'colour'. Remove it. Known keys here: data_dir, roles, system, log, http, https, database, sip, media, dscp, nettest, clients, ivr, meetings, licence, sites, nodes, directors.",
                 "parley.yaml:5: https.certificate: a certificate is set but https.private_key is not. Set https.private_key to the PEM file of the certificate's key, or remove https.certificate to serve HTTP only.",
                 "parley.yaml:23: nodes[2].site: site 'emea' is not declared in sites. Add it under sites: or use one of: hq, apac.",
             ], "\(lines.joined(separator: "\n"))")

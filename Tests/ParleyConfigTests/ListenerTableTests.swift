@@ -6,7 +6,8 @@ import Testing
 struct ListenerTableTests {
     @Test func httpOnlyByDefault() throws {
         let table = ParleyConfiguration().listenerTable
-        #expect(table.listeners.map(\.name) == ["node.sip.udp", "node.sip.tcp", "node.media", "web.http"])
+        #expect(
+            table.listeners.map(\.name) == ["node.sip.udp", "node.sip.tcp", "node.media", "node.nettest.udp", "node.nettest.tcp", "web.http"])
         let http = try #require(table.listener(named: "web.http"))
         #expect(http.role == .web)
         #expect(http.application == "HTTP")
@@ -18,9 +19,10 @@ struct ListenerTableTests {
         #expect(table.clashes.isEmpty)
         // SIP over UDP and TCP share 5060 without clashing; TLS and the port range are not bound yet.
         let node = table.listeners(for: .node)
-        #expect(node.map(\.ports) == [PortRange(5060), PortRange(5060), PortRange(5004)])
-        #expect(node.map(\.transport) == [.udp, .tcp, .udp])
-        #expect(node.allSatisfy { $0.audience == .endUsers && !$0.optional })
+        #expect(node.map(\.ports) == [PortRange(5060), PortRange(5060), PortRange(5004), PortRange(9000), PortRange(5004)])
+        #expect(node.map(\.transport) == [.udp, .tcp, .udp, .udp, .tcp])
+        #expect(node.allSatisfy { $0.audience == .endUsers })
+        #expect(node.map(\.optional) == [false, false, false, true, true])
         #expect(table.listeners(for: .director).isEmpty)
     }
 
@@ -41,8 +43,30 @@ struct ListenerTableTests {
         let director = try ConfigurationLoader.load(yaml: "roles: [director]\n").get()
         #expect(director.listenerTable.listeners.isEmpty)
         let node = try ConfigurationLoader.load(yaml: "roles: [node]\nsip:\n  udp_port: 5070\n").get()
-        #expect(node.listenerTable.listeners.map(\.name) == ["node.sip.udp", "node.sip.tcp", "node.media"])
+        #expect(node.listenerTable.listeners.map(\.name) == ["node.sip.udp", "node.sip.tcp", "node.media", "node.nettest.udp", "node.nettest.tcp"])
         #expect(node.listenerTable.listener(named: "node.sip.udp")?.ports == PortRange(5070))
+    }
+
+    @Test func netTestListenersFollowTheirKeys() throws {
+        let moved = try ConfigurationLoader.load(yaml: "media:\n  port: 6000\nnettest:\n  udp_port: 9100\n").get().listenerTable
+        #expect(moved.listener(named: "node.nettest.udp")?.ports == PortRange(9100))
+        #expect(moved.listener(named: "node.nettest.tcp")?.ports == PortRange(6000))
+        let own = try ConfigurationLoader.load(yaml: "nettest:\n  tcp_port: 7000\n").get().listenerTable
+        #expect(own.listener(named: "node.nettest.tcp")?.ports == PortRange(7000))
+        let off = try ConfigurationLoader.load(yaml: "nettest:\n  enabled: false\n").get().listenerTable
+        #expect(off.listeners.filter { $0.name.hasPrefix("node.nettest") }.isEmpty)
+        let clash = ConfigurationLoader.check(yaml: "nettest:\n  udp_port: 5004\n", sourceName: "parley.yaml")
+        #expect(clash.errors.contains { $0.keyPath == "nettest.udp_port" || $0.keyPath == "media.port" })
+    }
+
+    @Test func clientRangesAreChecked() {
+        let reversed = ConfigurationLoader.check(yaml: "clients:\n  audio_ports:\n    first: 52100\n    last: 52000\n", sourceName: "parley.yaml")
+        #expect(reversed.errors.map(\.keyPath).contains("clients.audio_ports.last"))
+        let overlap = ConfigurationLoader.check(yaml: "clients:\n  video_ports:\n    first: 52050\n", sourceName: "parley.yaml")
+        #expect(overlap.errors.isEmpty)
+        #expect(overlap.warnings.map(\.keyPath) == ["clients.video_ports.first"])
+        let dscp = ConfigurationLoader.check(yaml: "dscp:\n  audio: 64\n", sourceName: "parley.yaml")
+        #expect(dscp.errors.map(\.keyPath) == ["dscp.audio"])
     }
 
     @Test func nodeClashesNameTheKey() throws {

@@ -10,6 +10,7 @@ extension MediaCore {
     /// shared port.
     func receive(_ buffer: ByteBuffer, from address: SocketAddress, forLeg legID: String? = nil) {
         guard !isStopped else { return }
+        if legID == nil, netTest?.answer(buffer, from: address) == true { return }  // network-test probes (0xD0)
         let now = batchNow ?? readBatchClock()
         switch MediaPacketKind(classifying: buffer) {
         case .rtp:

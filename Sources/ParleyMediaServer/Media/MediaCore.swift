@@ -63,6 +63,9 @@ final class MediaCore {
     var finishedPlayback: [MediaLeg] = []
     var timedOut: [MediaLeg] = []
 
+    /// Answers `parley nettest` probes on the shared port (nil when turned off).
+    lazy var netTest: NetTestResponder? = configuration.answersNetTest ? NetTestResponder(media: self, dscp: configuration.dscp) : nil
+
     var counters = MediaEngineStatistics()
     var reportedCounters = MediaEngineStatistics()
 

@@ -34,6 +34,10 @@ extension MediaEngine {
         /// The short-term password of STUN Binding requests that carry a USERNAME
         /// (`media.stun.password`); nil answers them 401. See ``STUNResponder``.
         public var stunPassword: String?
+        /// DSCP of every packet the engine sends (`dscp.audio`, 46 = EF); 0 leaves them unmarked.
+        public var dscp: Int
+        /// Whether the shared port answers network-test probes (`nettest.enabled`).
+        public var answersNetTest: Bool
 
         public init(
             rtpTimeout: Duration = .seconds(30),
@@ -47,7 +51,9 @@ extension MediaEngine {
             advertisedAddress: String? = nil,
             promptDirectory: String? = nil,
             perCallPorts: ClosedRange<Int>? = nil,
-            stunPassword: String? = nil
+            stunPassword: String? = nil,
+            dscp: Int = 46,
+            answersNetTest: Bool = true
         ) {
             self.rtpTimeout = rtpTimeout
             self.latchWindow = latchWindow
@@ -61,6 +67,8 @@ extension MediaEngine {
             self.promptDirectory = promptDirectory
             self.perCallPorts = perCallPorts
             self.stunPassword = stunPassword
+            self.dscp = min(max(0, dscp), 63)
+            self.answersNetTest = answersNetTest
         }
     }
 }

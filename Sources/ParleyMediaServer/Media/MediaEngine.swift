@@ -39,14 +39,17 @@ public final class MediaEngine: Sendable {
     public let advertisedAddress: String
     /// The per-call port range, when calls get their own ports (``Configuration/perCallPorts``).
     public let perCallPorts: ClosedRange<Int>?
+    /// DSCP of the packets the engine sends (0: unmarked).
+    public let dscp: Int
     private let channel: any Channel
     private let core: NIOLoopBound<MediaCore>
     let logger: Logger
 
     private init(
         eventLoop: any EventLoop, channel: any Channel, core: NIOLoopBound<MediaCore>,
-        localAddress: SocketAddress, advertisedAddress: String, perCallPorts: ClosedRange<Int>?, logger: Logger
+        localAddress: SocketAddress, advertisedAddress: String, perCallPorts: ClosedRange<Int>?, dscp: Int, logger: Logger
     ) {
+        self.dscp = dscp
         self.eventLoop = eventLoop
         self.channel = channel
         self.core = core
@@ -77,7 +80,7 @@ public final class MediaEngine: Sendable {
         let library = try prompts ?? PromptLibrary.load(overridingWith: configuration.promptDirectory)
         let batch = configuration.vectorReadMessageCount
         let bufferBytes = SocketOptionValue(clamping: configuration.socketBufferBytes)
-        let channel = try await DatagramBootstrap(group: eventLoop)
+        let channel = try await PacketMarking.mark(DatagramBootstrap(group: eventLoop), dscp: configuration.dscp, host: address)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.socketOption(.so_rcvbuf), value: bufferBytes)
             .channelOption(.socketOption(.so_sndbuf), value: bufferBytes)
@@ -116,7 +119,7 @@ public final class MediaEngine: Sendable {
             )
             return MediaEngine(
                 eventLoop: loop, channel: channel, core: core, localAddress: local, advertisedAddress: advertised,
-                perCallPorts: configuration.perCallPorts, logger: logger
+                perCallPorts: configuration.perCallPorts, dscp: configuration.dscp, logger: logger
             )
         } catch {
             try? await channel.close()
@@ -195,7 +198,7 @@ public final class MediaEngine: Sendable {
 
     private func bindLegSocket(address: String, port: Int, legID: String) async throws -> any Channel {
         let core = self.core
-        return try await DatagramBootstrap(group: eventLoop)
+        return try await PacketMarking.mark(DatagramBootstrap(group: eventLoop), dscp: dscp, host: address)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(MediaLegSocketHandler(core: core.value, legID: legID))

@@ -55,7 +55,7 @@ public final class SIPService: CallSignalling, Sendable {
         let udp: any Channel
         do {
             // No SO_REUSEADDR on UDP: on Linux it would let a second process share the port.
-            udp = try await DatagramBootstrap(group: loop)
+            udp = try await PacketMarking.mark(DatagramBootstrap(group: loop), dscp: configuration.dscp, host: configuration.bindAddress)
                 .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
@@ -70,7 +70,7 @@ public final class SIPService: CallSignalling, Sendable {
         let maximumMessageSize = configuration.maximumMessageSize
         let tcp: any Channel
         do {
-            tcp = try await ServerBootstrap(group: loop, childGroup: loop)
+            tcp = try await PacketMarking.mark(ServerBootstrap(group: loop, childGroup: loop), dscp: configuration.dscp, host: configuration.bindAddress)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .serverChannelOption(.backlog, value: 256)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)

@@ -37,6 +37,8 @@ public struct SIPServiceConfiguration: Sendable, Hashable {
     public var drainTimeout: Duration
     /// User part of our Contact URI.
     public var contactUser: String
+    /// DSCP of every SIP packet sent (`dscp.sip`, 24 = CS3); 0 leaves them unmarked.
+    public var dscp: Int
 
     public init(
         bindAddress: String = "0.0.0.0",
@@ -53,7 +55,8 @@ public struct SIPServiceConfiguration: Sendable, Hashable {
         maximumMessageSize: Int = 65_536,
         maximumTCPConnections: Int = 1024,
         drainTimeout: Duration = .seconds(10),
-        contactUser: String = "parley"
+        contactUser: String = "parley",
+        dscp: Int = 24
     ) {
         self.bindAddress = bindAddress
         self.udpPort = udpPort
@@ -70,6 +73,7 @@ public struct SIPServiceConfiguration: Sendable, Hashable {
         self.maximumTCPConnections = maximumTCPConnections
         self.drainTimeout = drainTimeout
         self.contactUser = contactUser
+        self.dscp = min(max(0, dscp), 63)
     }
 
     /// The host we put in Via, Contact and SDP.
