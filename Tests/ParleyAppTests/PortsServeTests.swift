@@ -45,6 +45,8 @@ struct PortsServeTests {
                     media:
                       address: 127.0.0.1
                       port: \(ports.media)
+                    nettest:
+                      udp_port: \(ports.nettest)
                     """.write(toFile: config, atomically: true, encoding: .utf8)
                 let server = try ParleyProcess(["serve", "--config", config, "--data-dir", directory.appending("data")], in: directory, name: "serve")
                 let listening = ["web.http: TCP", "node.sip.udp: UDP", "node.sip.tcp: TCP", "node.media: UDP"]
@@ -69,7 +71,7 @@ struct PortsServeTests {
         }
     }
 
-    static func compare(server: ParleyProcess, config: String, ports: (http: Int, sip: Int, media: Int), in directory: TemporaryDirectory)
+    static func compare(server: ParleyProcess, config: String, ports: (http: Int, sip: Int, media: Int, nettest: Int), in directory: TemporaryDirectory)
         async throws
     {
         let result = try await ParleyCLI.run(["ports", "--config", config, "--format", "json"], in: directory)
@@ -90,6 +92,8 @@ struct PortsServeTests {
             listed == [
                 Socket(transport: "tcp", address: "127.0.0.1", port: ports.http), Socket(transport: "udp", address: "127.0.0.1", port: ports.sip),
                 Socket(transport: "tcp", address: "127.0.0.1", port: ports.sip), Socket(transport: "udp", address: "127.0.0.1", port: ports.media),
+                // The network-test responder: UDP on its own port, TCP on the media port's number.
+                Socket(transport: "udp", address: "127.0.0.1", port: ports.nettest), Socket(transport: "tcp", address: "127.0.0.1", port: ports.media),
             ])
         let bound = try Self.boundSockets(of: server.pid)
         #expect(bound.subtracting(listed).isEmpty, "bound but not listed by parley ports: \(bound.subtracting(listed))")
@@ -164,14 +168,14 @@ struct PortsServeTests {
     }
 
     /// Three distinct non-default ports free right now: HTTP (TCP), SIP (UDP and TCP), media (UDP).
-    static func freePorts() throws -> (http: Int, sip: Int, media: Int) {
+    static func freePorts() throws -> (http: Int, sip: Int, media: Int, nettest: Int) {
         var chosen: [Int] = []
-        for _ in 0..<50 where chosen.count < 3 {
+        for _ in 0..<50 where chosen.count < 4 {
             let port = try PostgresServer.freePort()
-            if ![8080, 5060, 5004].contains(port), !chosen.contains(port), udpPortIsFree(port) { chosen.append(port) }
+            if ![8080, 5060, 5004, 9000].contains(port), !chosen.contains(port), udpPortIsFree(port) { chosen.append(port) }
         }
-        guard chosen.count == 3 else { throw TestSupportError("Could not find three free ports on 127.0.0.1.") }
-        return (chosen[0], chosen[1], chosen[2])
+        guard chosen.count == 4 else { throw TestSupportError("Could not find four free ports on 127.0.0.1.") }
+        return (chosen[0], chosen[1], chosen[2], chosen[3])
     }
 
     static func udpPortIsFree(_ port: Int) -> Bool {
