@@ -92,6 +92,14 @@ struct MediaScheduleAndLatchTests {
         #expect(oldHold.isOnHold && oldHold.remote == nil)
         let unknown = SDPCodec(encodingName: "opus", clockRate: 48000, channels: 2)
         #expect(MediaLegParameters(negotiated: media("192.0.2.7", 4000, .sendrecv, codec: unknown)) == nil)
+        #expect(active.remoteRTCPPort == 4001)
+        // Hostile or broken addresses are never sent to (a send there would close the shared
+        // socket): the leg waits to latch its caller's real source instead.
+        for hostile in ["255.255.255.255", "224.0.0.1", "239.255.255.250", "ff02::1"] {
+            let leg = try #require(MediaLegParameters(negotiated: media(hostile, 4000, .sendrecv)))
+            #expect(leg.remote == nil && !leg.isOnHold, "\(hostile)")
+        }
+        #expect(MediaLegParameters(negotiated: media("2001:db8::7", 4000, .sendrecv))?.remote != nil)
     }
 }
 

@@ -40,6 +40,14 @@ final class MediaChannelHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         core.context = nil
+        if !core.isStopped {
+            // NIO closes a UDP socket on send errors other than EMSGSIZE/EHOSTUNREACH (EPERM
+            // from a local firewall's OUTPUT rule, for one). Say so loudly: every call on this
+            // node has lost its media.
+            core.logger.critical(
+                "the media socket closed unexpectedly; calls on this node have no audio until parley restarts",
+                metadata: ["fix": "Do not drop the node's outgoing UDP in a local firewall (see docs/operations.md, Ports)."])
+        }
         context.fireChannelInactive()
     }
 

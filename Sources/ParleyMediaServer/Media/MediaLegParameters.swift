@@ -52,8 +52,13 @@ public struct MediaLegParameters: Sendable, Hashable {
         // RFC 2543 hold: connection address 0.0.0.0 (or port 0).
         let heldByAddress = media.remoteRTPPort == 0 || media.remoteAddress == "0.0.0.0" || media.remoteAddress == "::"
         var remote: SocketAddress?
-        if !heldByAddress {
-            remote = try? SocketAddress(ipAddress: media.remoteAddress, port: Int(media.remoteRTPPort))
+        if !heldByAddress, let address = try? SocketAddress(ipAddress: media.remoteAddress, port: Int(media.remoteRTPPort)),
+            address.isUnicastMediaTarget
+        {
+            // A multicast or broadcast c= is hostile or broken: sending there would fail with
+            // EACCES, which closes the node's shared media socket. Such a caller is treated as
+            // one with no address: media latches from its first packets instead.
+            remote = address
         }
         self.init(
             codec: codec,
@@ -87,5 +92,24 @@ public struct MediaLegEvents: Sendable {
         self.onDigit = onDigit
         self.onPlaybackFinished = onPlaybackFinished
         self.onTimeout = onTimeout
+    }
+}
+
+extension SocketAddress {
+    /// Whether media may be sent here: a unicast IPv4 or IPv6 address with a port (not
+    /// multicast, broadcast, unspecified, or port 0).
+    var isUnicastMediaTarget: Bool {
+        guard let port, port > 0 else { return false }
+        switch self {
+        case .v4:
+            let octets = (ipAddress ?? "").split(separator: ".").compactMap { UInt8($0) }
+            guard octets.count == 4, let first = octets.first else { return false }
+            return first != 0 && !(224...239).contains(first) && octets != [255, 255, 255, 255]
+        case .v6:
+            guard let text = ipAddress?.lowercased() else { return false }
+            return text != "::" && !text.hasPrefix("ff")
+        case .unixDomainSocket:
+            return false
+        }
     }
 }
