@@ -277,11 +277,7 @@ public final class LoadRunner {
         }
         return report(
             setupSeconds: Double((setupDone ?? parley_realtime_ns()) - started) / 1e9, start: startSamples, end: endSamples,
-            measured: windowStart.map { Double(min(windowEnd, hangUpStartedOrNow(windowEnd)) - $0) / 1e9 } ?? 0, peakRSS: peakRSS)
-    }
-
-    private func hangUpStartedOrNow(_ end: Int64) -> Int64 {
-        min(end, parley_realtime_ns())
+            measured: windowStart.map { Double(min(windowEnd, hangUpStarted ?? parley_realtime_ns()) - $0) / 1e9 } ?? 0, peakRSS: peakRSS)
     }
 
     // MARK: Sending

@@ -53,7 +53,7 @@ struct LoadCommand: AsyncParsableCommand {
             } else {
                 meetingIDs = try await prepareMeetings()
             }
-            let pid = serverPid ?? (janus != nil ? LoadRunner.pid(named: "janus") : Self.pid(holdingUDPPort: port))
+            let pid = serverPid ?? (janus != nil ? LoadRunner.pid(named: "janus") : LoadRunner.pid(holdingUDPPort: port))
             let plan = LoadPlan(
                 host: String(parts[0]), sipPort: port, meetings: meetingIDs, legs: legs, codec: audio, talkersPerMeeting: talkers,
                 callsPerSecond: rate, duration: .seconds(duration), setupTimeout: .seconds(setupTimeout), speech: try Self.speech(),
@@ -91,10 +91,6 @@ struct LoadCommand: AsyncParsableCommand {
             samples += [Int16](repeating: 0, count: 16_000 * Int.random(in: 3...8) / 10)
         }
         return samples
-    }
-
-    static func pid(holdingUDPPort port: Int) -> Int32? {
-        LoadRunner.pid(holdingUDPPort: port)
     }
 
     /// One host and one meeting, starting now, per `meetingSize` legs; licences for them.
