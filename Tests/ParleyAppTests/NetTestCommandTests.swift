@@ -2,6 +2,10 @@ import Foundation
 import ParleyApp
 import ParleyTestSupport
 import Testing
+// In a clean build the compiler may attribute the socket constants to NIO's CNIOLinux module.
+#if canImport(CNIOLinux)
+    import CNIOLinux
+#endif
 
 #if canImport(Glibc)
     import Glibc

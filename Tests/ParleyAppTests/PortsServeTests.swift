@@ -1,6 +1,10 @@
 import Foundation
 import ParleyTestSupport
 import Testing
+// In a clean build the compiler may attribute the socket constants to NIO's CNIOLinux module.
+#if canImport(CNIOLinux)
+    import CNIOLinux
+#endif
 
 #if canImport(Glibc)
     import Glibc

@@ -3,6 +3,10 @@ import ParleyMediaServer
 import ParleyNetTest
 import ParleyRTP
 import Testing
+// In a clean build the compiler may attribute the socket constants to NIO's CNIOLinux module.
+#if canImport(CNIOLinux)
+    import CNIOLinux
+#endif
 
 #if canImport(Glibc)
     import Glibc
