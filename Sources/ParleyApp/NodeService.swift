@@ -40,7 +40,10 @@ struct NodeService: Service {
                 configuration: SIPServiceConfiguration(
                     bindAddress: sipUDP.bindAddress, udpPort: sipUDP.ports.first, tcpPort: sipTCP.ports.first,
                     advertisedHost: Self.advertisedHost(configuration),
-                    sessionTimers: Self.sessionTimerPolicy(configuration), dscp: configuration.dscp.sip),
+                    sessionTimers: Self.sessionTimerPolicy(configuration),
+                    inviteRateLimit: SIPRateLimit(
+                        invitesPerSecond: Double(configuration.sip.invitesPerSecondPerSource),
+                        burst: 2 * configuration.sip.invitesPerSecondPerSource), dscp: configuration.dscp.sip),
                 handler: controller, eventLoopGroup: group, logger: Observability.logger("parley.sip"))
         } catch {
             await engine.stop()

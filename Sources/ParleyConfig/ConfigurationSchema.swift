@@ -60,6 +60,9 @@ enum ConfigurationSchema {
         .integer(
             "sip.session_expires_seconds", \Config.sip.sessionExpiresSeconds, 0...86_400,
             "RFC 4028 session interval the node prefers (90 or more); a call not refreshed in time ends. 0 turns session timers off."),
+        .integer(
+            "sip.invites_per_second_per_source", \Config.sip.invitesPerSecondPerSource, 1...100_000,
+            "New INVITEs one address may send per second (bursts of twice that) before 503; raise it for PBX trunks."),
         .text(
             "media.address", \Config.media.address, type: .address,
             "Address the media (RTP/RTCP, STUN) sockets bind (node role)."),

@@ -150,6 +150,10 @@ extension ParleyConfiguration {
         /// `sip.session_expires_seconds`: RFC 4028 session interval the node prefers; 0 turns
         /// session timers off.
         public var sessionExpiresSeconds: Int = 1800
+        /// `sip.invites_per_second_per_source`: sustained new INVITEs one address may send
+        /// (bursts of twice as many); beyond it the node answers 503 with Retry-After. A PBX
+        /// trunk carries many callers from one address: raise it for trunks.
+        public var invitesPerSecondPerSource: Int = 50
 
         public init() {}
     }
