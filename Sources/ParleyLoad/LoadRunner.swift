@@ -159,27 +159,32 @@ public final class LoadRunner {
                 nextInvite += 1
                 nextInviteAt += inviteInterval
             }
+            // Timers run once per tick, not at every wake-up: scanning every leg each time the
+            // socket wakes the thread would cost more than the media itself at 2,000 legs.
+            let tickDue = now >= deadline
             // Retransmissions (RFC 3261 Timer A: 500 ms doubling) and give-ups.
-            for index in legs.indices {
-                switch legs[index].state {
-                case .inviting, .hangingUp:
-                    let interval = Int64(500_000_000) << min(legs[index].retransmits, 3)
-                    guard now - legs[index].sentAt >= interval else { continue }
-                    if legs[index].retransmits >= 5 {
-                        if legs[index].state == .inviting { setupFailures += 1 }
-                        legs[index].state = legs[index].state == .inviting ? .failed("no answer to INVITE") : .done
+            if tickDue {
+                for index in legs.indices {
+                    switch legs[index].state {
+                    case .inviting, .hangingUp:
+                        let interval = Int64(500_000_000) << min(legs[index].retransmits, 3)
+                        guard now - legs[index].sentAt >= interval else { continue }
+                        if legs[index].retransmits >= 5 {
+                            if legs[index].state == .inviting { setupFailures += 1 }
+                            legs[index].state = legs[index].state == .inviting ? .failed("no answer to INVITE") : .done
+                            continue
+                        }
+                        legs[index].retransmits += 1
+                        legs[index].sentAt = now
+                        let text = legs[index].state == .inviting ? legs[index].invite(plan: plan, localPort: socket.port) : legs[index].bye(plan: plan, localPort: socket.port)
+                        signalling.append((index, Array(text.utf8)))
+                    default:
                         continue
                     }
-                    legs[index].retransmits += 1
-                    legs[index].sentAt = now
-                    let text = legs[index].state == .inviting ? legs[index].invite(plan: plan, localPort: socket.port) : legs[index].bye(plan: plan, localPort: socket.port)
-                    signalling.append((index, Array(text.utf8)))
-                default:
-                    continue
                 }
             }
             // Set-up complete (or out of time): the window opens after a warm-up.
-            if setupDone == nil, nextInvite == legs.count, !legs.contains(where: { $0.state == .inviting }) || now >= setupLimit {
+            if tickDue, setupDone == nil, nextInvite == legs.count, !legs.contains(where: { $0.state == .inviting }) || now >= setupLimit {
                 setupDone = now
                 windowStart = now + Self.warmUpNanoseconds
                 windowEnd = windowStart! + Int64(plan.duration.components.seconds) * 1_000_000_000 + plan.duration.components.attoseconds / 1_000_000_000
@@ -216,7 +221,7 @@ public final class LoadRunner {
             }
 
             // The tick: every streaming leg's packet in one batch, then signalling.
-            if now >= deadline {
+            if tickDue {
                 ticks += 1
                 let behind = now - deadline
                 if behind > 5_000_000 { lateTicks += 1 }

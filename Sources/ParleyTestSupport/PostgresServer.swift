@@ -114,12 +114,12 @@ public actor PostgresServer {
         }
     }
 
-    /// A TCP port nobody listens on right now: bind port 0 on loopback and ask which one.
-    public static func freePort() throws -> Int {
+    /// A TCP (or UDP) port nobody uses right now: bind port 0 on loopback and ask which one.
+    public static func freePort(udp: Bool = false) throws -> Int {
         #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32((udp ? SOCK_DGRAM : SOCK_STREAM).rawValue), 0)
         #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
+        let fd = socket(AF_INET, udp ? SOCK_DGRAM : SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw TestSupportError("Could not create a socket to find a free port.") }
         defer { close(fd) }

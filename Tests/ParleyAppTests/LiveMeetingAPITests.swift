@@ -2,14 +2,6 @@ import Foundation
 import ParleyTestSupport
 import ParleyWeb
 import Testing
-// In a clean build the compiler may attribute the socket constants to NIO's CNIOLinux module.
-#if canImport(CNIOLinux)
-    import CNIOLinux
-#endif
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// The live roster and host actions through `parley serve`: real sipp callers dial a meeting,
 /// the API lists, mutes, locks and ejects them, and ending the meeting hangs up the rest.
@@ -30,12 +22,12 @@ struct LiveMeetingAPITests {
             let directory = try TemporaryDirectory(prefix: "parley-live")
             defer { try? directory.remove() }
             let scenario = directory.appending("wait-for-bye.xml")
-            try Self.waitForBye(user: "555123").write(toFile: scenario, atomically: true, encoding: .utf8)
+            try SIPpScenarios.waitForBye(user: "555123").write(toFile: scenario, atomically: true, encoding: .utf8)
             let callers = try ParleyProcess(
                 executable: sipp,
                 [
-                    "-sf", scenario, "127.0.0.1:\(sipPort)", "-t", "u1", "-i", "127.0.0.1", "-p", "\(try Self.freeUDPPort())",
-                    "-mp", "\(try Self.freeUDPPort())", "-m", "2", "-l", "2", "-r", "10", "-timeout", "40s", "-timeout_error",
+                    "-sf", scenario, "127.0.0.1:\(sipPort)", "-t", "u1", "-i", "127.0.0.1", "-p", "\(try PostgresServer.freePort(udp: true))",
+                    "-mp", "\(try PostgresServer.freePort(udp: true))", "-m", "2", "-l", "2", "-r", "10", "-timeout", "40s", "-timeout_error",
                     "-nostdin", "-trace_err",
                 ], in: directory, name: "sipp")
             do {
@@ -117,92 +109,5 @@ struct LiveMeetingAPITests {
             try await Task.sleep(for: .milliseconds(100))
         }
         throw TestSupportError("Timed out waiting for \(count) closed attendance records; have \(records)")
-    }
-
-    /// A UDP port that was free a moment ago (for sipp's own sockets).
-    static func freeUDPPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        guard fd >= 0 else { throw TestSupportError("socket() failed: \(errno)") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-            }
-        }
-        guard bound else { throw TestSupportError("bind() failed: \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    /// A sipp UAC scenario: INVITE with PCMU, ACK, then wait for the node's BYE and answer it.
-    static func waitForBye(user: String) -> String {
-        """
-        <?xml version="1.0" encoding="ISO-8859-1" ?>
-        <scenario name="call and wait for the node to hang up">
-          <send retrans="500">
-            <![CDATA[
-
-              INVITE sip:\(user)@[remote_ip]:[remote_port] SIP/2.0
-              Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-              From: sipp <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-              To: <sip:\(user)@[remote_ip]:[remote_port]>
-              Call-ID: [call_id]
-              CSeq: 1 INVITE
-              Contact: sip:sipp@[local_ip]:[local_port]
-              Max-Forwards: 70
-              Content-Type: application/sdp
-              Content-Length: [len]
-
-              v=0
-              o=user1 53655765 2353687637 IN IP[local_ip_type] [local_ip]
-              s=-
-              c=IN IP[media_ip_type] [media_ip]
-              t=0 0
-              m=audio [media_port] RTP/AVP 0 101
-              a=rtpmap:0 PCMU/8000
-              a=rtpmap:101 telephone-event/8000
-              a=fmtp:101 0-15
-              a=sendrecv
-
-            ]]>
-          </send>
-          <recv response="100" optional="true"/>
-          <recv response="180" optional="true"/>
-          <recv response="200" rtd="true"/>
-          <send>
-            <![CDATA[
-
-              ACK sip:\(user)@[remote_ip]:[remote_port] SIP/2.0
-              Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-              From: sipp <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-              [last_To:]
-              Call-ID: [call_id]
-              CSeq: 1 ACK
-              Contact: sip:sipp@[local_ip]:[local_port]
-              Max-Forwards: 70
-              Content-Length: 0
-
-            ]]>
-          </send>
-          <recv request="BYE"/>
-          <send>
-            <![CDATA[
-
-              SIP/2.0 200 OK
-              [last_Via:]
-              [last_From:]
-              [last_To:]
-              [last_Call-ID:]
-              [last_CSeq:]
-              Content-Length: 0
-
-            ]]>
-          </send>
-        </scenario>
-        """
     }
 }

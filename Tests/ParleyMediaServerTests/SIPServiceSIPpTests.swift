@@ -1,6 +1,7 @@
 import Foundation
 import ParleyMediaServer
 import ParleySIP
+import ParleyTestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -1,6 +1,6 @@
 /// sipp scenarios (UAC side) for the interop tests, as string literals because the test
-/// target has no resources. Each is written to a temporary file and passed with `-sf`.
-enum SIPpScenarios {
+/// targets have no resources. Each is written to a temporary file and passed with `-sf`.
+public enum SIPpScenarios {
     /// The INVITE every scenario starts with: PCMU and telephone-event, sendrecv.
     private static func invite(user: String) -> String {
         """
@@ -76,7 +76,7 @@ enum SIPpScenarios {
 
     /// CANCEL after the 180 (the `slow` user is held by call control): 200 to the CANCEL,
     /// 487 to the INVITE, then the ACK for the 487 (same branch as the INVITE).
-    static let cancel = """
+    public static let cancel = """
         <?xml version="1.0" encoding="ISO-8859-1" ?>
         <scenario name="Parley CANCEL before answer">
         \(invite(user: "slow"))
@@ -117,7 +117,7 @@ enum SIPpScenarios {
         """
 
     /// A call put on hold by re-INVITE with `a=sendonly`: the 200 must answer `a=recvonly`.
-    static let hold = """
+    public static let hold = """
         <?xml version="1.0" encoding="ISO-8859-1" ?>
         <scenario name="Parley re-INVITE hold">
         \(invite(user: "hold"))\(answered)\(inDialog("ACK", cseq: 1, user: "hold"))\
@@ -147,7 +147,7 @@ enum SIPpScenarios {
         """
 
     /// Two digits by SIP INFO: `5` as application/dtmf-relay, `#` as application/dtmf.
-    static let infoDTMF = """
+    public static let infoDTMF = """
         <?xml version="1.0" encoding="ISO-8859-1" ?>
         <scenario name="Parley INFO DTMF">
         \(invite(user: "dtmf"))\(answered)\(inDialog("ACK", cseq: 1, user: "dtmf"))\
@@ -166,4 +166,30 @@ enum SIPpScenarios {
         </scenario>
 
         """
+
+    /// INVITE with PCMU, ACK, then wait for the node's BYE and answer it 200: a caller who
+    /// stays until the node hangs up (ejected, meeting ended).
+    public static func waitForBye(user: String) -> String {
+        """
+        <?xml version="1.0" encoding="ISO-8859-1" ?>
+        <scenario name="call and wait for the node to hang up">
+        \(invite(user: user))\(answered)\(inDialog("ACK", cseq: 1, user: user))
+          <recv request="BYE"/>
+          <send>
+            <![CDATA[
+
+              SIP/2.0 200 OK
+              [last_Via:]
+              [last_From:]
+              [last_To:]
+              [last_Call-ID:]
+              [last_CSeq:]
+              Content-Length: 0
+
+            ]]>
+          </send>
+        </scenario>
+
+        """
+    }
 }
