@@ -43,6 +43,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Domain values and rules: no sockets, no Foundation.
@@ -84,13 +87,16 @@ let package = Package(
             dependencies: ["ParleyModel", "ParleyStore", logging, metrics, crypto, cryptoExtras],
             swiftSettings: swiftSettings
         ),
-        // Hummingbird application: REST API, health, metrics.
+        // Hummingbird application: REST API, portal pages, browser participants (WebSocket), health, metrics.
         .target(
             name: "ParleyWeb",
             dependencies: [
-                "ParleyModel", "ParleyDirector", hummingbird, logging, metrics,
+                "ParleyModel", "ParleyDirector", hummingbird, logging, metrics, crypto,
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
+            resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
         // Composition root: config -> services -> ServiceGroup; CLI client of the API.
@@ -111,7 +117,10 @@ let package = Package(
         .target(name: "CParleySockets"),
         .target(
             name: "ParleyLoad",
-            dependencies: ["CParleySockets", "ParleySIP", "ParleyRTP", nioCore],
+            dependencies: [
+                "CParleySockets", "ParleySIP", "ParleyRTP", nioCore, nioPosix,
+                .product(name: "WSClient", package: "swift-websocket"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -143,6 +152,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ParleyLoadTests", dependencies: ["ParleyLoad", "ParleyRTP"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ParleyWebTests",
+            dependencies: [
+                "ParleyWeb", "ParleyDirector", "ParleyStore", "ParleyModel", "ParleyTestSupport", logging, nioCore,
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "ParleyConfigTests", dependencies: ["ParleyConfig", "ParleyModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ParleyStoreTests",

@@ -1,10 +1,13 @@
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import ParleyDirector
 
 /// The request context of the web role: Hummingbird's core storage plus who is asking.
-public struct APIContext: RequestContext {
+public struct APIContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// The WebSocket upgrade of browser participants (`/join/{id}/socket`).
+    public let webSocket = WebSocketHandlerReference<APIContext>()
     /// Set by ``AuthMiddleware`` for routes under `/api/v1`.
     public var principal: Principal?
 

@@ -72,6 +72,10 @@ public enum WebRouter {
         let api = router.group("api/v1").add(middleware: AuthMiddleware(director: deps.director))
         let routes = APIRoutes(director: deps.director, live: deps.live)
         routes.register(api)
+        // The portal's pages (sign-in, hosts' meetings, admin) and browser participants' join
+        // pages and WebSocket.
+        PortalRoutes(deps).register(router)
+        BrowserRoutes(deps).register(router)
         return router
     }
 }
