@@ -135,7 +135,7 @@ let package = Package(
         // Fixtures for tests: temporary directories, a real PostgreSQL on a loopback port, test audio.
         .target(
             name: "ParleyTestSupport",
-            dependencies: ["ParleyModel", "ParleyStore", logging],
+            dependencies: ["ParleyModel", "ParleyStore", logging, asyncHTTPClient, nioCore, .product(name: "NIOHTTP1", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ParleyModelTests", dependencies: ["ParleyModel"], swiftSettings: swiftSettings),
