@@ -95,13 +95,13 @@ public final class Chromium: Sendable {
             let base = "http://127.0.0.1:\(port)"
             do {
                 try await waitUntilReady(base, driver: driver)
-                let session = try await newSession(base, browserPath: browserPath, profile: profile, options: options)
+                let session = try await newSession(base, browserPath: browserPath, profile: profile, directory: directory, options: options)
                 return Chromium(sessionURL: "\(base)/session/\(session)", driver: driver, directory: directory, profile: profile)
             } catch {
                 let log = (try? String(contentsOfFile: directory.appending("chromedriver.log"), encoding: .utf8)) ?? ""
                 lastError = TestSupportError("\(error)\nchromedriver output:\n\(driver.output())\nchromedriver log:\n\(log.suffix(3000))")
                 await driver.stop()
-                ProcessGroup.killProcesses(mentioning: profile)
+                ProcessGroup.killProcesses(mentioning: directory.path)
             }
         }
         try? directory.remove()
@@ -120,9 +120,14 @@ public final class Chromium: Sendable {
         throw TestSupportError("chromedriver was not ready within 10 seconds.")
     }
 
-    private static func newSession(_ base: String, browserPath: String, profile: String, options: Options) async throws -> String {
+    private static func newSession(
+        _ base: String, browserPath: String, profile: String, directory: TemporaryDirectory, options: Options
+    ) async throws -> String {
         var arguments = [
             "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=\(profile)",
+            // Crashpad's handlers run in sessions of their own: their command line names this
+            // directory, so that quit() finds them.
+            "--crash-dumps-dir=\(directory.appending("crashes"))",
             "--window-size=\(options.windowWidth),\(options.windowHeight)", "--no-first-run", "--no-default-browser-check",
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
             "--disable-background-timer-throttling", "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows",
@@ -154,7 +159,7 @@ public final class Chromium: Sendable {
             _ = try? await Self.request(.DELETE, sessionURL, timeout: .seconds(10))
         }
         await driver.stop()
-        ProcessGroup.killProcesses(mentioning: profile)
+        ProcessGroup.killProcesses(mentioning: directory.path)
         try? directory.remove()
     }
 
@@ -163,6 +168,23 @@ public final class Chromium: Sendable {
     /// Loads `url` and waits for the page's load event.
     public func open(_ url: String) async throws {
         _ = try await command(.POST, "/url", ["url": .string(url)])
+    }
+
+    /// Opens a new tab and returns its handle (the current tab stays current).
+    public func newTab() async throws -> String {
+        let value = try await command(.POST, "/window/new", ["type": .string("tab")])
+        guard let handle = value["handle"]?.string else { throw TestSupportError("WebDriver opened a tab without a handle: \(value)") }
+        return handle
+    }
+
+    /// The handle of the current tab.
+    public func currentTab() async throws -> String {
+        try await command(.GET, "/window").string ?? ""
+    }
+
+    /// Makes the tab with `handle` current; pages in other tabs keep running.
+    public func switchToTab(_ handle: String) async throws {
+        _ = try await command(.POST, "/window", ["handle": .string(handle)])
     }
 
     public func currentURL() async throws -> String {

@@ -6,7 +6,7 @@
 import { MeetingAudio, encodeFrame, decodeFrame, FRAME_SAMPLES } from './meeting-audio.js';
 import { MeetingSocket } from './meeting-socket.js';
 
-const main = document.querySelector('main[data-ticket]');
+const main = document.querySelector('[data-ticket]');
 const $ = (id) => document.getElementById(id);
 
 const page = {
