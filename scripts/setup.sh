@@ -3,7 +3,8 @@
 #   scripts/setup.sh           what `parley serve` needs
 #   scripts/setup.sh --tests   plus what the test suite needs (a real PostgreSQL server, sipp, baresip,
 #                              the STUN clients turnutils_stunclient and stun, ip/tc and nft for
-#                              the network-namespace tests of parley nettest)
+#                              the network-namespace tests of parley nettest, Chromium and
+#                              chromedriver for the browser-participant tests)
 # Idempotent: installs only what is missing, so a second run takes a second.
 set -euo pipefail
 
@@ -39,6 +40,9 @@ if [ "$want_tests" = 1 ]; then
     have_tool() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ]; }
     { have_tool ip && have_tool tc; } || missing+=(iproute2)   # network namespaces, veth, tc netem
     have_tool nft || missing+=(nftables)                        # loss and blocked UDP in the netns tests
+    # Real Chromium for the browser-participant interop tests, driven over WebDriver.
+    [ -x /usr/lib/chromium/chromium ] || command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 fi
 if ! command -v runuser >/dev/null 2>&1; then missing+=(util-linux); fi
 
