@@ -91,9 +91,10 @@ let package = Package(
         .target(
             name: "ParleyWeb",
             dependencies: [
-                "ParleyModel", "ParleyDirector", hummingbird, logging, metrics, crypto,
+                "ParleyModel", "ParleyDirector", "ParleyMediaServer", hummingbird, logging, metrics, crypto,
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             resources: [.copy("Resources")],
@@ -106,6 +107,7 @@ let package = Package(
                 "ParleyModel", "ParleyConfig", "ParleyStore", "ParleyDirector", "ParleyWeb", "ParleyMediaServer", "ParleySIP", "ParleySTUN",
                 "ParleyNetTest",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 serviceLifecycle, logging, metrics, asyncHTTPClient, nioCore, nioPosix,
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -155,7 +157,7 @@ let package = Package(
         .testTarget(
             name: "ParleyWebTests",
             dependencies: [
-                "ParleyWeb", "ParleyDirector", "ParleyStore", "ParleyModel", "ParleyTestSupport", logging, nioCore,
+                "ParleyWeb", "ParleyDirector", "ParleyStore", "ParleyModel", "ParleyMediaServer", "ParleyRTP", "ParleyTestSupport", logging, nioCore,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             ],

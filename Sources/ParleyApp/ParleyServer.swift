@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTLS
+import HummingbirdWebSocket
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -80,7 +81,8 @@ public struct ParleyServer: Sendable {
 
     func webServices(director: Director, store: ParleyStore, table: ListenerTable, live: LiveMeetingRelay) throws -> [any Service] {
         let deps = WebDependencies(
-            director: director, live: live, metricsText: Observability.metricsText, readiness: { try await store.ping() })
+            director: director, live: live, metricsText: Observability.metricsText, readiness: { try await store.ping() },
+            browsers: live)
         let router = WebRouter.build(deps)
         var services: [any Service] = []
         let webLogger = Observability.logger("parley.web")
@@ -89,6 +91,7 @@ public struct ParleyServer: Sendable {
             services.append(
                 Application(
                     router: router,
+                    server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: Self.webSocketConfiguration),
                     configuration: .init(address: .hostname(http.bindAddress, port: http.ports.first), serverName: "parley"),
                     onServerRunning: { channel in notify(http, channel.localAddress?.port ?? http.ports.first) },
                     logger: webLogger
@@ -100,7 +103,7 @@ public struct ParleyServer: Sendable {
             services.append(
                 Application(
                     router: router,
-                    server: try .tls(.http1(), tlsConfiguration: tls),
+                    server: try .tls(.http1WebSocketUpgrade(webSocketRouter: router, configuration: Self.webSocketConfiguration), tlsConfiguration: tls),
                     configuration: .init(address: .hostname(https.bindAddress, port: https.ports.first), serverName: "parley"),
                     onServerRunning: { channel in notify(https, channel.localAddress?.port ?? https.ports.first) },
                     logger: webLogger
@@ -108,6 +111,11 @@ public struct ParleyServer: Sendable {
         }
         return services
     }
+
+    /// Browser participants' sockets: 64 KiB frames at most (1009 beyond), pings every 20 s
+    /// so proxies keep idle connections open.
+    static let webSocketConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(
+        ws: WebSocketServerConfiguration(maxFrameSize: 64 * 1024, autoPing: .enabled(timePeriod: .seconds(20))))
 
     static func tlsConfiguration(certificate: String, privateKey: String) throws -> TLSConfiguration {
         do {

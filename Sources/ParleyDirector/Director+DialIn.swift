@@ -27,6 +27,44 @@ extension Director {
     /// scheduled one whose slot has begun (from 5 minutes before its start), else a
     /// reservationless one. Starts it (`meeting.start`, with the licence rule) when needed.
     public func admitCaller(meetingID digits: String) async throws(DialInRefusal) -> DialInMeeting {
+        let meeting = try await dialInCandidate(digits)
+        if meeting.state == .scheduled {
+            do {
+                _ = try await startMeeting(meeting.id.rawValue, by: nil)
+            } catch let error as ParleyError where error.code == "licence.single_meeting" {
+                throw .noLicence
+            } catch {
+                logger.error("dial-in start failed", metadata: ["meeting_id": "\(digits)", "error": "\(error)"])
+                throw .notStarted
+            }
+        }
+        return DialInMeeting(
+            recordID: meeting.id, meetingID: meeting.meetingID, title: meeting.title, state: .inProgress,
+            reservationless: meeting.schedule == .reservationless, needsPassword: meeting.passwordHash != nil,
+            hasHostPIN: meeting.hostPINHash != nil, expectedParticipants: meeting.expectedParticipants
+        )
+    }
+
+    /// The meeting `digits` names for a caller right now, as ``admitCaller(meetingID:)`` finds
+    /// it, without starting it: the browser join form shows its title and whether it wants a
+    /// password before anyone is admitted.
+    public func lookUpDialIn(meetingID digits: String) async throws(DialInRefusal) -> DialInMeeting {
+        let meeting = try await dialInCandidate(digits)
+        return DialInMeeting(
+            recordID: meeting.id, meetingID: meeting.meetingID, title: meeting.title, state: meeting.state,
+            reservationless: meeting.schedule == .reservationless, needsPassword: meeting.passwordHash != nil,
+            hasHostPIN: meeting.hostPINHash != nil, expectedParticipants: meeting.expectedParticipants
+        )
+    }
+
+    /// Whether the user is the meeting's host (for the web role: a signed-in host joins as host).
+    public func isHost(_ principal: Principal, of recordID: RecordID) async -> Bool {
+        if principal.isAdmin { return true }
+        guard let meeting = try? await store.read({ tx in try await tx.meeting(id: recordID) }) else { return false }
+        return meeting.hostID == principal.user.id
+    }
+
+    private func dialInCandidate(_ digits: String) async throws(DialInRefusal) -> Meeting {
         guard let id = MeetingID(digits) else { throw .notFound }
         let now = now()
         let candidates: [Meeting]
@@ -44,21 +82,7 @@ extension Director {
             if now < start - MeetingRules.pastStartGrace { throw .notStarted }
             if now >= end { throw .ended }
         }
-        if meeting.state == .scheduled {
-            do {
-                _ = try await startMeeting(meeting.id.rawValue, by: nil)
-            } catch let error as ParleyError where error.code == "licence.single_meeting" {
-                throw .noLicence
-            } catch {
-                logger.error("dial-in start failed", metadata: ["meeting_id": "\(digits)", "error": "\(error)"])
-                throw .notStarted
-            }
-        }
-        return DialInMeeting(
-            recordID: meeting.id, meetingID: meeting.meetingID, title: meeting.title, state: .inProgress,
-            reservationless: meeting.schedule == .reservationless, needsPassword: meeting.passwordHash != nil,
-            hasHostPIN: meeting.hostPINHash != nil, expectedParticipants: meeting.expectedParticipants
-        )
+        return meeting
     }
 
     /// Whether `password` is the meeting's attendee password (true when it has none).

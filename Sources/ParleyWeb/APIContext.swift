@@ -1,6 +1,7 @@
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import NIOCore
 import ParleyDirector
 
 /// The request context of the web role: Hummingbird's core storage plus who is asking.
@@ -10,10 +11,13 @@ public struct APIContext: RequestContext, WebSocketRequestContext {
     public let webSocket = WebSocketHandlerReference<APIContext>()
     /// Set by ``AuthMiddleware`` for routes under `/api/v1`.
     public var principal: Principal?
+    /// The client's address (the TCP peer): rate limits, browser participants' records.
+    public let remoteAddress: SocketAddress?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.principal = nil
+        self.remoteAddress = source.channel.remoteAddress
     }
 
     /// JSON bodies of the API are small; anything larger is refused with 413.

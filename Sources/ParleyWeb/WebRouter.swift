@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import ParleyDirector
+import ParleyMediaServer
 import ParleyModel
 
 /// What the web role needs from the rest of the process.
@@ -14,17 +15,31 @@ public struct WebDependencies: Sendable {
     public var metricsText: @Sendable () -> String
     /// Throws when the process cannot serve (store unreachable); drives `/readyz`.
     public var readiness: @Sendable () async throws -> Void
+    /// What the portal shows from the configuration: links, access numbers, nodes, ports.
+    public var portal: PortalSettings
+    /// The node's call control for browser participants; nil when no node is reachable (the
+    /// join pages then say the meeting cannot be joined from the browser now).
+    public var browsers: (any BrowserParticipantControl)?
+    /// Signs join tickets (docs/web-protocol.md). Random per process by default: tickets then
+    /// outlive neither a restart nor a trip to another web server.
+    public var ticketKey: TicketKey
 
     public init(
         director: Director,
         live: any LiveMeetingControl,
         metricsText: @escaping @Sendable () -> String,
-        readiness: @escaping @Sendable () async throws -> Void
+        readiness: @escaping @Sendable () async throws -> Void,
+        portal: PortalSettings = PortalSettings(),
+        browsers: (any BrowserParticipantControl)? = nil,
+        ticketKey: TicketKey = .random()
     ) {
         self.director = director
         self.live = live
         self.metricsText = metricsText
         self.readiness = readiness
+        self.portal = portal
+        self.browsers = browsers
+        self.ticketKey = ticketKey
     }
 }
 
@@ -43,6 +58,7 @@ public enum WebRouter {
         "GET /api/v1/meetings/{id}", "PATCH /api/v1/meetings/{id}", "DELETE /api/v1/meetings/{id}",
         "POST /api/v1/meetings/{id}/start", "POST /api/v1/meetings/{id}/end",
         "GET /api/v1/meetings/{id}/attendance",
+        "GET /api/v1/meetings/{id}/chat",
         "GET /api/v1/meetings/{id}/participants",
         "POST /api/v1/meetings/{id}/participants/{participant}/mute",
         "POST /api/v1/meetings/{id}/participants/{participant}/unmute",

@@ -74,7 +74,7 @@ extension MediaCore {
             }
             if tick >= leg.nextReportTick {
                 leg.nextReportTick = tick + reportIntervalTicks
-                if canSend(leg, writable: writable) {
+                if leg.outlet == nil, canSend(leg, writable: writable) {
                     writeReport(for: leg, tick: tick, now: now)
                 }
             }
@@ -93,7 +93,7 @@ extension MediaCore {
     }
 
     func canSend(_ leg: MediaLeg, writable: Bool) -> Bool {
-        writable && leg.parameters.sends && leg.currentAddress != nil
+        leg.parameters.sends && (leg.outlet != nil || (writable && leg.currentAddress != nil))
     }
 
     // MARK: Rooms
@@ -144,10 +144,11 @@ extension MediaCore {
             _ = room.mixer.withOutput(.shared) { shared in
                 compose(base: shared, baseGain: 32768, tone: tone, prompt: nil)
             }
-            let bytes = AudioCodec.frameBytes
+            let start = index * AudioCodec.maximumPayloadBytes
+            let bytes = room.sharedEncoders[index].codec.payloadBytes
             frame.withUnsafeBufferPointer { pcm in
                 room.sharedPayloads.withUnsafeMutableBufferPointer { payloads in
-                    let slot = UnsafeMutableBufferPointer(rebasing: payloads[(index * bytes)..<((index + 1) * bytes)])
+                    let slot = UnsafeMutableBufferPointer(rebasing: payloads[start..<(start + bytes)])
                     _ = room.sharedEncoders[index].encode(pcm, into: slot)
                 }
             }
@@ -218,60 +219,79 @@ extension MediaCore {
         }
     }
 
-    /// Writes the RTP header of the leg's next packet.
+    /// Writes the header of the leg's next packet: RTP, or a browser leg's frame header.
     private func writeHeader(_ leg: MediaLeg, tick: UInt64) {
         let header = leg.sender.nextHeader(
             payloadType: leg.parameters.payloadType,
             timestamp: leg.timestamp(at: tick),
             marker: leg.needsMarker,
-            payloadLength: AudioCodec.frameBytes
+            payloadLength: leg.parameters.codec.payloadBytes
         )
         leg.needsMarker = false
-        header.write(to: &outBuffer)
+        if leg.outlet != nil {
+            BrowserAudioFrameHeader(talkspurtStart: header.marker, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp)
+                .write(to: &outBuffer)
+        } else {
+            header.write(to: &outBuffer)
+        }
+    }
+
+    /// Queues the packet written since `start` for the leg's destination.
+    private func queue(_ leg: MediaLeg, from start: Int) {
+        pendingSends.append(
+            PendingSend(
+                start: start, length: outBuffer.writerIndex - start, address: leg.currentAddress,
+                socket: leg.sockets?.rtpContext, outlet: leg.outlet))
     }
 
     private func sendShared(_ leg: MediaLeg, room: MediaRoom, tick: UInt64) {
-        guard let address = leg.currentAddress else { return }
+        guard leg.outlet != nil || leg.currentAddress != nil else { return }
         let start = outBuffer.writerIndex
         writeHeader(leg, tick: tick)
-        let index = MediaRoom.codecIndex(leg.parameters.codec)
-        let bytes = AudioCodec.frameBytes
+        let slot = MediaRoom.codecIndex(leg.parameters.codec) * AudioCodec.maximumPayloadBytes
+        let bytes = leg.parameters.codec.payloadBytes
         room.sharedPayloads.withUnsafeBytes { payloads in
-            _ = outBuffer.writeBytes(UnsafeRawBufferPointer(rebasing: payloads[(index * bytes)..<((index + 1) * bytes)]))
+            _ = outBuffer.writeBytes(UnsafeRawBufferPointer(rebasing: payloads[slot..<(slot + bytes)]))
         }
-        pendingSends.append(PendingSend(start: start, length: outBuffer.writerIndex - start, address: address, socket: leg.sockets?.rtpContext))
+        queue(leg, from: start)
     }
 
     /// Encodes `frame` with the leg's own encoder and queues the packet.
     private func sendPersonal(_ leg: MediaLeg, tick: UInt64) {
-        guard let address = leg.currentAddress else { return }
+        guard leg.outlet != nil || leg.currentAddress != nil else { return }
         let start = outBuffer.writerIndex
         writeHeader(leg, tick: tick)
         frame.withUnsafeBufferPointer { pcm in
             _ = leg.encoder.encode(pcm, appendingTo: &outBuffer)
         }
-        pendingSends.append(PendingSend(start: start, length: outBuffer.writerIndex - start, address: address, socket: leg.sockets?.rtpContext))
+        queue(leg, from: start)
     }
 
     /// Hands the tick's packets to the channel as slices of one buffer, and flushes once
     /// (NIO sends the batch with `sendmmsg`).
     private func flushSends() {
         guard !pendingSends.isEmpty else { return }
-        guard let context else {
-            counters.droppedUnwritable &+= UInt64(pendingSends.count)
-            return
-        }
+        var sent: UInt64 = 0
+        var shared = false
         for send in pendingSends {
             guard let slice = outBuffer.getSlice(at: send.start, length: send.length) else { continue }
-            if let socket = send.socket {
+            if let outlet = send.outlet {
+                // A browser participant: its WebSocket writer takes the frame.
+                outlet.deliver(slice)
+            } else if let address = send.address, let socket = send.socket {
                 // A per-call socket carries one packet (two with RTCP) per tick: no batch to gather.
-                socket.writeAndFlush(NIOAny(AddressedEnvelope(remoteAddress: send.address, data: slice)), promise: nil)
+                socket.writeAndFlush(NIOAny(AddressedEnvelope(remoteAddress: address, data: slice)), promise: nil)
+            } else if let address = send.address, let context {
+                context.write(NIOAny(AddressedEnvelope(remoteAddress: address, data: slice)), promise: nil)
+                shared = true
             } else {
-                context.write(NIOAny(AddressedEnvelope(remoteAddress: send.address, data: slice)), promise: nil)
+                counters.droppedUnwritable &+= 1
+                continue
             }
+            sent &+= 1
         }
-        counters.packetsSent &+= UInt64(pendingSends.count)
+        counters.packetsSent &+= sent
         pendingSends.removeAll(keepingCapacity: true)
-        context.flush()
+        if shared { context?.flush() }
     }
 }

@@ -17,9 +17,11 @@ final class MediaCore {
     struct PendingSend {
         var start: Int
         var length: Int
-        var address: SocketAddress
+        var address: SocketAddress?
         /// A per-call socket to send from; nil sends from the shared port.
         var socket: ChannelHandlerContext? = nil
+        /// A browser participant's WebSocket writer (then there is no address).
+        var outlet: BrowserAudioOutlet? = nil
     }
 
     let eventLoop: any EventLoop
@@ -116,11 +118,13 @@ final class MediaCore {
         guard legs[id] == nil else { throw MediaEngineError(.legExists, id) }
         let now = clockNow()
         let tick = schedule.nextTick
+        var jitterBuffer = configuration.jitterBuffer
+        jitterBuffer.maximumPayloadBytes = max(jitterBuffer.maximumPayloadBytes, parameters.codec.payloadBytes)
         let leg = MediaLeg(
             id: id,
             parameters: parameters,
             events: events,
-            jitterBufferConfiguration: configuration.jitterBuffer,
+            jitterBufferConfiguration: jitterBuffer,
             latchWindow: latchWindow,
             now: now,
             tick: tick,

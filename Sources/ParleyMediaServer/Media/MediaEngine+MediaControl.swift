@@ -34,6 +34,15 @@ extension MediaEngine: MediaControl {
         }
     }
 
+    public func createBrowserLeg(id: String, outlet: BrowserAudioOutlet, callbacks: MediaLegCallbacks) async throws -> BrowserAudioInlet {
+        let events = MediaLegEvents(
+            onDigit: callbacks.onDigit,
+            onPlaybackFinished: callbacks.onPlaybackFinished,
+            onTimeout: callbacks.onTimeout
+        )
+        return try await createBrowserLeg(id: id, outlet: outlet, events: events)
+    }
+
     public func playTone(room: String, entry: Bool) async {
         await playTone(room: room, entry ? .entry : .exit)
     }

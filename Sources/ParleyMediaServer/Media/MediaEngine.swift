@@ -233,6 +233,18 @@ public final class MediaEngine: Sendable {
         try await createLeg(id: id, parameters: parameters, events: events)
     }
 
+    /// A browser participant's leg (docs/web-protocol.md): L16 at 16 kHz in both directions,
+    /// each tick's frame handed to `outlet` on the media loop, frames from the browser given
+    /// to the returned inlet. In the lobby like any new leg until ``addLeg(_:toRoom:)``.
+    public func createBrowserLeg(id: String, outlet: BrowserAudioOutlet, events: MediaLegEvents) async throws -> BrowserAudioInlet {
+        let core = self.core
+        let loop = eventLoop
+        return try await eventLoop.submit { () throws -> BrowserAudioInlet in
+            let leg = try core.value.createBrowserLeg(id: id, outlet: outlet, events: events)
+            return BrowserAudioInlet(eventLoop: loop, core: core, leg: NIOLoopBound(leg, eventLoop: loop))
+        }.get()
+    }
+
     /// New negotiated media (re-INVITE): hold (`sends == false`: nothing is sent, the RTP
     /// timeout pauses), unhold, a new address (re-latched for a window) or a new codec.
     public func updateLeg(id: String, parameters: MediaLegParameters) async throws {

@@ -20,6 +20,8 @@ final class MediaLeg {
     var currentAddress: SocketAddress?
     /// The call's own RTP/RTCP sockets (per-call ports); nil on the shared port.
     var sockets: MediaLegSockets?
+    /// A browser participant's WebSocket writer: its frames go there, not to an address.
+    var outlet: BrowserAudioOutlet?
     var latch: MediaSourceLatch
     /// In the core's list of legs waiting for their first media.
     var isAwaitingMedia = false
@@ -89,7 +91,8 @@ final class MediaLeg {
     }
 
     /// Whether the RTP timeout may fire: we expect media and are not on hold.
-    var isWatchedForTimeout: Bool { parameters.receives && parameters.sends && !timedOut }
+    /// Browser legs are not: their WebSocket closing ends them.
+    var isWatchedForTimeout: Bool { parameters.receives && parameters.sends && !timedOut && outlet == nil }
 
     /// The RTP timestamp of a tick: 160 per 20 ms for every codec (RFC 3551: G.722 keeps 8 kHz).
     func timestamp(at tick: UInt64) -> UInt32 {
@@ -144,6 +147,16 @@ final class MediaLeg {
             jitterBuffer.insert(packet, now: rtpNow)
         }
         return nil
+    }
+
+    /// A browser participant's frame (its header already read): statistics and jitter buffer.
+    func receiveFrame(sequenceNumber: UInt16, timestamp: UInt32, marker: Bool, payload: UnsafeRawBufferPointer, now: UInt64, rtpNow: Int64) {
+        packetsReceived &+= 1
+        lastReceivedAt = now
+        statistics?.record(sequenceNumber: sequenceNumber, timestamp: timestamp, arrival: UInt32(truncatingIfNeeded: rtpNow))
+        jitterBuffer.insert(
+            sequenceNumber: sequenceNumber, timestamp: timestamp, payloadType: parameters.payloadType, marker: marker,
+            payload: payload, now: rtpNow)
     }
 
     /// The roster entry.

@@ -48,7 +48,8 @@ public struct MediaLegParameters: Sendable, Hashable {
     /// implements (the SIP service only negotiates PCMU, PCMA and G722, so this means a
     /// programming error upstream).
     public init?(negotiated media: SDPNegotiatedMedia) {
-        guard let codec = AudioCodec(rawValue: media.codec.encodingName.uppercased()) else { return nil }
+        // L16 is the browser participants' format, never negotiated in SDP.
+        guard let codec = AudioCodec(rawValue: media.codec.encodingName.uppercased()), codec != .l16 else { return nil }
         // RFC 2543 hold: connection address 0.0.0.0 (or port 0).
         let heldByAddress = media.remoteRTPPort == 0 || media.remoteAddress == "0.0.0.0" || media.remoteAddress == "::"
         var remote: SocketAddress?

@@ -14,7 +14,7 @@ final class MediaRoom {
     private(set) var members: [MediaLeg] = []
     /// Encoders of the shared mix, one per codec (indexed by ``MediaRoom/codecIndex(_:)``).
     var sharedEncoders: [MediaEncoder]
-    /// The shared mix encoded this tick, `AudioCodec.frameBytes` per codec.
+    /// The shared mix encoded this tick: one slot of `AudioCodec.maximumPayloadBytes` per codec.
     var sharedPayloads: [UInt8]
     /// A tone everyone in the room hears over the mix (entry/exit).
     var tone = PromptQueue()
@@ -28,7 +28,7 @@ final class MediaRoom {
             )
         )
         self.sharedEncoders = AudioCodec.allCases.map { MediaEncoder(codec: $0) }
-        self.sharedPayloads = [UInt8](repeating: 0, count: AudioCodec.allCases.count * AudioCodec.frameBytes)
+        self.sharedPayloads = [UInt8](repeating: 0, count: AudioCodec.allCases.count * AudioCodec.maximumPayloadBytes)
         members.reserveCapacity(max(4, expectedMembers))
     }
 
@@ -37,6 +37,7 @@ final class MediaRoom {
         case .pcmu: return 0
         case .pcma: return 1
         case .g722: return 2
+        case .l16: return 3
         }
     }
 

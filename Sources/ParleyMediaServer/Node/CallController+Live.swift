@@ -17,7 +17,7 @@ extension CallController: LiveMeetingControl {
             return LiveParticipant(
                 id: call.participantID, displayName: call.description.fromDisplayName ?? call.description.fromURI,
                 uri: call.description.fromURI, isHost: call.isHost, isMuted: call.muted, isTalking: leg?.isTalking ?? false,
-                isWaiting: call.phase == .waitingForHost, codec: call.media.map { $0.codec.encodingName } ?? "?",
+                isWaiting: call.phase == .waitingForHost, codec: call.codecName,
                 joinedAt: Timestamp(millisecondsSinceEpoch: call.joinedAt), media: leg?.statistics
             )
         }
@@ -31,6 +31,7 @@ extension CallController: LiveMeetingControl {
         calls[callID]?.muted = muted
         await media.setMuted(legID: callID, muted)
         await media.play(legID: callID, fileNames: [(muted ? IVRPrompt.muted : .unmuted).rawValue])
+        calls[callID]?.browser?.muted(muted)
         logger.info("participant \(muted ? "muted" : "unmuted") by the API", metadata: ["sip_call_id": "\(callID)"])
         return .done
     }
@@ -47,6 +48,7 @@ extension CallController: LiveMeetingControl {
         guard let room = rooms[meeting.rawValue] else { return .notLive }
         for member in room.members where calls[member]?.isHost != true && calls[member]?.muted != true {
             calls[member]?.muted = true
+            calls[member]?.browser?.muted(true)
             await media.setMuted(legID: member, true)
             await media.play(legID: member, fileNames: [IVRPrompt.muted.rawValue])
         }

@@ -53,7 +53,7 @@ extension CallController {
         let record = ParticipantRecord(
             meeting: meeting.meeting, uri: call.description.fromURI,
             displayName: call.description.fromDisplayName ?? call.description.fromURI,
-            joinedAtMilliseconds: wallClock(), codec: call.media.map { $0.codec.encodingName } ?? "?"
+            joinedAtMilliseconds: wallClock(), codec: call.codecName
         )
         let handle = await directory.participantJoined(record)
         calls[callID]?.attendance = handle

@@ -34,6 +34,14 @@ public actor CallController: CallHandling {
         var digitTimer = 0
         /// Hang up once the queued prompts have played (ejected, meeting ended, locked out).
         var hangUpAfterPrompts = false
+        /// A browser participant's socket (nil for SIP calls).
+        var browser: BrowserParticipantEvents?
+        /// Why a browser participant's call is ending, for its `ended` frame.
+        var browserLeaveReason: BrowserLeaveReason?
+        var browserResumeKey: String?
+
+        /// The codec the roster and attendance record show (L16 for browsers).
+        var codecName: String { browser != nil ? "L16" : media.map { $0.codec.encodingName } ?? "?" }
     }
 
     struct Room: Sendable {
@@ -207,6 +215,10 @@ public actor CallController: CallHandling {
     func hangUp(_ callID: String) async {
         calls[callID]?.phase = .leaving
         calls[callID]?.hangUpAfterPrompts = false
+        if calls[callID]?.browser != nil {
+            await endBrowserCall(callID)
+            return
+        }
         await signalling?.hangUp(callID: callID)
     }
 
@@ -216,6 +228,9 @@ public actor CallController: CallHandling {
         guard calls[callID] != nil else { return }
         calls[callID]?.phase = .leaving
         calls[callID]?.hangUpAfterPrompts = true
+        if calls[callID]?.browser != nil {
+            calls[callID]?.browserLeaveReason = Self.leaveReason(forGoodbye: prompts)
+        }
         await media.stopPlayback(legID: callID)
         await media.play(legID: callID, fileNames: prompts.map(\.rawValue))
         Task {

@@ -10,6 +10,9 @@ public protocol MediaControl: Sendable {
     /// ``closeLeg(id:)``. Throws when no port is free.
     func prepareLeg(id: String) async throws -> Int
     func createLeg(id: String, media: SDPNegotiatedMedia, callbacks: MediaLegCallbacks) async throws
+    /// A browser participant's leg: audio frames to `outlet`, frames from the browser into
+    /// the returned inlet (docs/web-protocol.md).
+    func createBrowserLeg(id: String, outlet: BrowserAudioOutlet, callbacks: MediaLegCallbacks) async throws -> BrowserAudioInlet
     func updateLeg(id: String, media: SDPNegotiatedMedia) async
     /// Removes a leg and returns its final state (nil for an unknown leg).
     func closeLeg(id: String) async -> LegSnapshot?
@@ -23,6 +26,13 @@ public protocol MediaControl: Sendable {
     func setMuted(legID: String, _ muted: Bool) async
     /// Entry (rising) or exit (falling) tone to every member of a room.
     func playTone(room: String, entry: Bool) async
+}
+
+extension MediaControl {
+    /// Media without browser support (a recording stand-in in tests) refuses browser legs.
+    public func createBrowserLeg(id: String, outlet: BrowserAudioOutlet, callbacks: MediaLegCallbacks) async throws -> BrowserAudioInlet {
+        throw MediaEngineError(.unsupportedCodec, "L16 browser legs")
+    }
 }
 
 /// Events of one media leg, delivered off the media loop to call control.

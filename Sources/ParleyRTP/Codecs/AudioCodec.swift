@@ -7,6 +7,9 @@ public enum AudioCodec: String, Hashable, Sendable, CaseIterable {
     case pcma = "PCMA"
     /// G.722 wideband, payload type 9.
     case g722 = "G722"
+    /// 16-bit linear PCM at 16 kHz, network byte order (RFC 3551's L16 at the wideband rate):
+    /// the audio of browser participants (docs/web-protocol.md). Not offered in SDP.
+    case l16 = "L16"
 
     /// The static RTP payload type.
     public var payloadType: UInt8 {
@@ -14,6 +17,7 @@ public enum AudioCodec: String, Hashable, Sendable, CaseIterable {
         case .pcmu: return 0
         case .pcma: return 8
         case .g722: return 9
+        case .l16: return 96
         }
     }
 
@@ -37,14 +41,22 @@ public enum AudioCodec: String, Hashable, Sendable, CaseIterable {
     public var sampleRate: Int {
         switch self {
         case .pcmu, .pcma: return 8000
-        case .g722: return 16000
+        case .g722, .l16: return 16000
         }
     }
+
+    /// Payload bytes of a 20 ms frame of this codec: 160 at 64 kbit/s, 640 for L16.
+    public var payloadBytes: Int {
+        self == .l16 ? 2 * Self.widebandFrameSamples : Self.frameBytes
+    }
+
+    /// The largest ``payloadBytes`` of any codec.
+    public static let maximumPayloadBytes = 2 * widebandFrameSamples
 
     /// RTP timestamp increment of a 20 ms packet.
     public static let frameTicks = 160
 
-    /// Payload bytes of a 20 ms packet (64 kbit/s for all three).
+    /// Payload bytes of a 20 ms packet of the 64 kbit/s codecs (G.711, G.722); see ``payloadBytes``.
     public static let frameBytes = 160
 
     /// Samples of a 20 ms frame at the mixer's 16 kHz.

@@ -25,6 +25,13 @@ public struct MediaDecoder: Sendable {
         switch codec {
         case .g722:
             produced = g722.decode(payload, into: target)
+        case .l16:
+            // Big-endian samples; an odd trailing byte is ignored.
+            let count = min(payload.count / 2, target.count)
+            for index in 0..<count {
+                target[index] = Int16(bitPattern: UInt16(payload[2 * index]) << 8 | UInt16(payload[2 * index + 1]))
+            }
+            produced = count
         case .pcmu, .pcma:
             let codec = self.codec
             narrowband.withUnsafeMutableBufferPointer { narrow in

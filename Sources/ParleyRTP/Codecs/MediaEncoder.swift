@@ -24,7 +24,7 @@ public struct MediaEncoder: Sendable {
         downsampler.copyState(from: other.downsampler)
     }
 
-    /// Encodes one 320-sample 16 kHz frame into `output` (160 bytes for 20 ms). Returns the
+    /// Encodes one 320-sample 16 kHz frame into `output` (160 bytes for 20 ms; 640 for L16). Returns the
     /// bytes written.
     @discardableResult
     public mutating func encode(_ frame: UnsafeBufferPointer<Int16>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int {
@@ -32,6 +32,14 @@ public struct MediaEncoder: Sendable {
         switch codec {
         case .g722:
             return g722.encode(frame, into: output)
+        case .l16:
+            let count = min(frame.count, output.count / 2)
+            for index in 0..<count {
+                let sample = UInt16(bitPattern: frame[index])
+                output[2 * index] = UInt8(truncatingIfNeeded: sample >> 8)
+                output[2 * index + 1] = UInt8(truncatingIfNeeded: sample)
+            }
+            return 2 * count
         case .pcmu, .pcma:
             let codec = self.codec
             return narrowband.withUnsafeMutableBufferPointer { narrow in
@@ -47,7 +55,8 @@ public struct MediaEncoder: Sendable {
     /// Appends the payload for one frame to `buffer`; returns the bytes written.
     @discardableResult
     public mutating func encode(_ frame: UnsafeBufferPointer<Int16>, appendingTo buffer: inout ByteBuffer) -> Int {
-        let needed = min(frame.count, AudioCodec.widebandFrameSamples) / 2
+        let samples = min(frame.count, AudioCodec.widebandFrameSamples)
+        let needed = codec == .l16 ? 2 * samples : samples / 2
         return buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: needed) { raw in
             encode(frame, into: UnsafeMutableBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[0..<needed]))
         }
