@@ -17,7 +17,7 @@ struct Migration: Sendable {
 /// same database at once apply each migration exactly once.
 enum Migrator {
     /// Every migration, in version order.
-    static let all: [Migration] = [SchemaV1.migration]
+    static let all: [Migration] = [SchemaV1.migration, SchemaV2.migration]
 
     static var latestVersion: Int { all.last?.version ?? 0 }
 

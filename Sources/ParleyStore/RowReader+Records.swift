@@ -96,6 +96,17 @@ extension RowReader {
             statistics: try optionalString("statistics")
         )
     }
+
+    func chatMessage() throws -> ChatMessage {
+        ChatMessage(
+            id: try recordID("id"),
+            meetingRecordID: try recordID("meeting_record_id"),
+            participant: try string("participant"),
+            displayName: try string("display_name"),
+            text: try string("text"),
+            sentAt: try timestamp("sent_at")
+        )
+    }
 }
 
 /// The `schedule_kind` column of `meetings`.

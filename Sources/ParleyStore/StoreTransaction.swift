@@ -90,4 +90,9 @@ public protocol StoreTransaction: Sendable {
     func updateAttendance(_ record: AttendanceRecord) async throws
     /// Ordered by join time.
     func attendance(meetingRecordID: RecordID) async throws -> [AttendanceRecord]
+
+    // MARK: Chat
+    func insertChatMessage(_ message: ChatMessage) async throws
+    /// The newest `limit` messages of the meeting, returned oldest first (by sent time, then ID).
+    func chatMessages(meetingRecordID: RecordID, limit: Int) async throws -> [ChatMessage]
 }

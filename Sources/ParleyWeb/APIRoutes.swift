@@ -165,6 +165,7 @@ struct APIRoutes: Sendable {
             return JSONReply(ItemsDTO(items: records.map(AttendanceDTO.init)))
         }
         registerLive(api)
+        registerChat(api)
     }
 
     // MARK: Input helpers

@@ -70,6 +70,8 @@ struct APIRouteCoverageTests {
             #expect(running.state == "in_progress" && running.startedAt != nil)
             reply = try await api.send("GET /api/v1/meetings/{id}/attendance", ["id": now.id])
             #expect(try reply.decode(ItemsDTO<AttendanceDTO>.self).items.isEmpty)
+            reply = try await api.send("GET /api/v1/meetings/{id}/chat", ["id": now.id])
+            #expect(try reply.decode(ItemsDTO<ChatMessageDTO>.self).items.isEmpty)
             reply = try await api.send("POST /api/v1/meetings/{id}/end", ["id": now.id])
             expectStatus(reply, 200)
             let ended = try reply.decode(MeetingDTO.self)

@@ -139,6 +139,10 @@ struct OpenAPIDocumentTests {
             statistics: #"{"jitterMilliseconds":1.25,"levelDBov":-30,"packetsLost":1,"packetsReceived":2999,"packetsSent":3000,"roundTripMilliseconds":0.5}"#)
         let bareRecord = AttendanceRecord(
             id: record.id, meetingRecordID: meeting.id, participantURI: "web:ada", displayName: "Ada", joinedAt: at)
+        let chat = ChatMessageDTO(
+            ChatMessage(
+                id: RecordID(rawValue: "cht_00000000000000000001"), meetingRecordID: meeting.id, participant: "prt_0123456789abcdef",
+                displayName: "Ada", text: "Hello\nall", sentAt: at))
         let alarm = Alarm(
             id: RecordID(rawValue: "alm_00000000000000000001"), code: "licence.hosts_exceeded", severity: .error, message: "m", raisedAt: at,
             clearedAt: at)
@@ -185,6 +189,8 @@ struct OpenAPIDocumentTests {
             ("GroupList", ItemsDTO(items: [group]), ItemsDTO<GroupDTO>(items: [])),
             ("AlarmList", ItemsDTO(items: [AlarmDTO(alarm)]), ItemsDTO<AlarmDTO>(items: [])),
             ("AttendanceList", ItemsDTO(items: [AttendanceDTO(record)]), ItemsDTO<AttendanceDTO>(items: [])),
+            ("ChatMessage", chat, chat),
+            ("ChatMessageList", ItemsDTO(items: [chat]), ItemsDTO<ChatMessageDTO>(items: [])),
         ]
     }
 
