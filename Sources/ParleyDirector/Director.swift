@@ -41,6 +41,32 @@ public final class Director: Sendable {
         }
     }
 
+    /// The principal behind a token created at most `maxAge` ago (portal sessions). An older
+    /// token is deleted and gives nil, so a copied session cookie stops working with it.
+    public func authenticate(token: String, maxAge: Duration) async throws -> Principal? {
+        guard token.hasPrefix("prl_"), token.utf8.count == 68 else { return nil }
+        let hash = SecretHasher.tokenHash(token)
+        let now = clock.now()
+        let found: (APIToken, Principal?)? = try await store.read { tx in
+            guard let record = try await tx.token(secretHash: hash) else { return nil }
+            return (record, try await tx.user(id: record.userID).map(Principal.init(user:)))
+        }
+        guard let (record, principal) = found else { return nil }
+        guard now - record.createdAt <= maxAge else {
+            try await store.write { tx in try await tx.deleteToken(secretHash: hash) }
+            return nil
+        }
+        return principal
+    }
+
+    /// Deletes a token, so it no longer authenticates (portal sign-out). An unknown or
+    /// malformed token is ignored: signing out twice is not an error.
+    public func revokeToken(_ token: String) async throws {
+        guard token.hasPrefix("prl_"), token.utf8.count == 68 else { return }
+        let hash = SecretHasher.tokenHash(token)
+        try await store.write { tx in try await tx.deleteToken(secretHash: hash) }
+    }
+
     /// Creates an API token for `login` and returns its text, which is not stored and cannot
     /// be shown again. Without a login, the token belongs to the built-in `admin` user, which
     /// is created on first use. Local operation (CLI on the data directory): no principal.

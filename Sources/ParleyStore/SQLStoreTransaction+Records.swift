@@ -31,6 +31,12 @@ extension SQLStoreTransaction {
         }
     }
 
+    func deleteToken(secretHash: String) async throws {
+        try await changing(onConflict: { _ in StoreErrors.unknownConflict() }) {
+            try await db.delete(from: "api_tokens").where("secret_hash", .equal, bind(secretHash)).run()
+        }
+    }
+
     // MARK: Licences
 
     func insertLicenceGrant(_ grant: LicenceGrant) async throws {

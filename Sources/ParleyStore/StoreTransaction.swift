@@ -71,6 +71,8 @@ public protocol StoreTransaction: Sendable {
     func insertToken(_ token: APIToken) async throws
     func token(secretHash: String) async throws -> APIToken?
     func deleteTokens(userID: RecordID) async throws
+    /// Deletes one token (portal sign-out); nothing happens when it does not exist.
+    func deleteToken(secretHash: String) async throws
 
     // MARK: Licences
     func insertLicenceGrant(_ grant: LicenceGrant) async throws

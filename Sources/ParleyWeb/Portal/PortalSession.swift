@@ -68,7 +68,8 @@ struct SessionCookie: Sendable {
     /// The signed-in session of the request, or nil when there is no cookie or its token is
     /// unknown (revoked, or its user deleted).
     func session(of request: Request) async throws -> PortalSession? {
-        guard let token = Self.token(in: request), let principal = try await director.authenticate(token: token) else { return nil }
+        guard let token = Self.token(in: request), let principal = try await director.authenticate(token: token, maxAge: .seconds(Self.maxAgeSeconds))
+        else { return nil }
         return PortalSession(principal: principal, token: token)
     }
 
