@@ -303,9 +303,10 @@ public final class Chromium: Sendable {
     /// What helps with a failure: the URL, the console, the end of chromedriver's log.
     public func diagnostics() async -> String {
         let url = (try? await currentURL()) ?? "?"
+        let text = (try? await execute("return document.body ? document.body.innerText : ''").string) ?? ""
         let console = await consoleLog().joined(separator: "\n")
         let log = (try? String(contentsOfFile: directory.appending("chromedriver.log"), encoding: .utf8)) ?? ""
-        return "Chromium at \(url)\nconsole:\n\(console)\nchromedriver log (end):\n\(log.suffix(2000))"
+        return "Chromium at \(url)\npage text:\n\(text.prefix(1500))\nconsole:\n\(console)\nchromedriver log (end):\n\(log.suffix(1500))"
     }
 
     // MARK: WebDriver over HTTP
