@@ -120,8 +120,10 @@ let package = Package(
         .target(
             name: "ParleyLoad",
             dependencies: [
-                "CParleySockets", "ParleySIP", "ParleyRTP", nioCore, nioPosix,
+                "CParleySockets", "ParleySIP", "ParleyRTP", nioCore, nioPosix, logging, asyncHTTPClient,
                 .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

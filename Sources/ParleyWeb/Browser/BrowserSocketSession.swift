@@ -49,17 +49,18 @@ struct BrowserSocketSession: Sendable {
                     }
                 }
             }
-            group.addTask {
-                // The first frame must be `hello`, within 10 seconds.
+            // The first frame must be `hello`, within 10 seconds.
+            let helloTimer = Task {
                 try? await Task.sleep(for: .seconds(10))
-                if !helloSeen.withLockedValue({ $0 }) {
+                if !Task.isCancelled, !helloSeen.withLockedValue({ $0 }) {
                     controlInput.yield(.close(1008, "no hello within 10 seconds"))
                 }
             }
             await readFrames(inbound: inbound, audio: audioInput, control: controlInput, helloSeen: helloSeen)
+            helloTimer.cancel()
+            // The writers drain what is queued (a refusal's `ended` and close frame) and stop.
             audioInput.finish()
             controlInput.finish()
-            group.cancelAll()
         }
     }
 
