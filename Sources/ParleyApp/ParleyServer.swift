@@ -82,7 +82,7 @@ public struct ParleyServer: Sendable {
     func webServices(director: Director, store: ParleyStore, table: ListenerTable, live: LiveMeetingRelay) throws -> [any Service] {
         let deps = WebDependencies(
             director: director, live: live, metricsText: Observability.metricsText, readiness: { try await store.ping() },
-            browsers: live)
+            portal: Self.portalSettings(configuration), browsers: live)
         let router = WebRouter.build(deps)
         var services: [any Service] = []
         let webLogger = Observability.logger("parley.web")

@@ -6,7 +6,7 @@ import ParleyModel
 import ParleyApp
 
 struct AdminCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "admin", abstract: "Administration on the data directory.", subcommands: [Token.self])
+    static let configuration = CommandConfiguration(commandName: "admin", abstract: "Administration on the data directory.", subcommands: [Token.self, Password.self])
 
     struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "API tokens.", subcommands: [Create.self])

@@ -253,7 +253,7 @@ extension PortalRoutes {
                 link: PageLink(href: "/meetings/\(meeting.id.rawValue)", text: "Join details"))
         }
         let join = JoinDetails(meeting: meeting, base: baseURL(request), sipHost: sipHost(request), settings: deps.portal)
-        let host = baseURL(request).split(separator: "/").dropFirst().first.map(String.init) ?? "parley"
+        let host = hostName(of: baseURL(request))
         let invitation = Invitation(
             uid: "\(meeting.id.rawValue)@\(host)", stamp: director.now(), start: start, end: end, summary: meeting.title,
             description: join.text(title: meeting.title, passwordRequired: meeting.passwordHash != nil), url: join.webLink,
@@ -279,7 +279,12 @@ extension PortalRoutes {
     /// The host of SIP URIs: configured, else the host part of the address the user reached.
     func sipHost(_ request: Request) -> String {
         if let host = deps.portal.sipHost, !host.isEmpty { return host }
-        let authority = baseURL(request).split(separator: "/").dropFirst().first.map(String.init) ?? "localhost"
+        return hostName(of: baseURL(request))
+    }
+
+    /// `meet.example.com` of `https://meet.example.com:8443/`, `[::1]` of `http://[::1]:8080`.
+    func hostName(of url: String) -> String {
+        let authority = url.split(separator: "/").dropFirst().first.map(String.init) ?? "localhost"
         if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") { return String(authority[...close]) }
         return authority.split(separator: ":").first.map(String.init) ?? authority
     }
