@@ -43,7 +43,7 @@ struct PortalStaticTests {
 
     @Test("The bundle's templates all parse, and the join page has its labelled fields")
     func templates() throws {
-        let pages = try PageRenderer(directory: PortalResources.templatesDirectory)
+        let pages = try PageRenderer(directory: WebResources.templatesDirectory)
         for name in ["layout", "message", "join", "home", "login", "meetings", "meeting-new", "meeting-details", "admin", "admin-ports"] {
             #expect(pages.has(name), "\(name)")
         }

@@ -47,7 +47,7 @@ struct PageRenderer: Sendable {
     /// The templates of the bundle, parsed on first use.
     static let bundled: PageRenderer = {
         do {
-            return try PageRenderer(directory: PortalResources.templatesDirectory)
+            return try PageRenderer(directory: WebResources.templatesDirectory)
         } catch {
             Logger(label: "parley.web").critical("portal templates failed to load", metadata: ["error": "\(error)"])
             return PageRenderer(library: MustacheLibrary(), loadError: "\(error)")

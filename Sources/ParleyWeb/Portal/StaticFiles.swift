@@ -17,7 +17,7 @@ struct StaticFiles: Sendable {
         var eTag: String
     }
 
-    static let bundled = StaticFiles(directory: PortalResources.publicDirectory)
+    static let bundled = StaticFiles(directory: WebResources.publicDirectory)
 
     private let files: [String: File]
 
