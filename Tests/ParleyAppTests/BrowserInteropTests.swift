@@ -35,6 +35,7 @@ struct BrowserInteropTests {
     func browserAndSIPCallerHearEachOther() async throws {
         let browserTone = 700.0
         let caller = BaresipAgent.Spec(name: "sid", frequency: 1100, codec: "G722")
+        let shots = Screenshots()
         try await TestServer.with { server in
             let meeting = try await server.api.createMeeting(["title": "Browser and phone", "durationMinutes": 30])
             let sip = try await server.ports.port("node.sip.udp")
@@ -45,6 +46,7 @@ struct BrowserInteropTests {
                 try await Chromium.with(Chromium.Options(fakeAudioCapture: wav)) { browser in
                     do {
                         try await browser.joinMeeting(server.baseURL, meetingID: meeting.meetingID, name: "Wendy Web", audioProcessing: false)
+                        #expect(try await browser.pageState().host == false)
                         try await BaresipAgent.with([caller]) { agents in
                             let agent = agents[0]
                             try await agent.call("sip:\(meeting.meetingID)@127.0.0.1:\(sip)")
@@ -57,6 +59,12 @@ struct BrowserInteropTests {
                             let received = try await browser.stopRecording()
                             let state = try await browser.pageState()
                             let callerHeard = try agent.recording()
+                            if shots.enabled {
+                                try await browser.execute(
+                                    "document.getElementById('chat-text').value = 'Can you hear my tone?'; document.getElementById('chat-send').click(); return true")
+                                try await browser.waitUntil("return window.parleyTest.state().chat.length === 1", within: .seconds(5), "the chat message")
+                                try await shots.take("meeting-page", browser)
+                            }
                             try await agent.hangUp()
 
                             let inBrowser = Self.levels(
@@ -133,8 +141,7 @@ struct BrowserInteropTests {
                     try await browser.waitUntil(
                         "return window.parleyTest.state().chat.some(m => m.text === 'Hello from the browser')", within: .seconds(5),
                         "the chat message to come back")
-                    try await Task.sleep(for: .milliseconds(600))
-                    try await shots.take("meeting-page", browser)
+                    try await shots.take("meeting-host", browser)
 
                     // An administrator's live view, in another tab while Hana stays in the meeting.
                     if shots.enabled {
@@ -263,12 +270,13 @@ extension Chromium {
     /// `audioProcessing: false` turns the microphone's echo cancellation, noise suppression
     /// and gain control off (the page reads `localStorage["parley.audioProcessing"]`), so the
     /// fake microphone's tone reaches the server at its level.
-    func joinMeeting(_ base: String, meetingID: String, name: String, audioProcessing: Bool = true) async throws {
+    func joinMeeting(_ base: String, meetingID: String, name: String, hostPIN: String? = nil, audioProcessing: Bool = true) async throws {
         try await open(base + "/join/\(meetingID)")
         _ = try await waitFor("form [name=name]")
         try await execute(
             "localStorage.setItem('parley.audioProcessing', arguments[0]); return true", [.string(audioProcessing ? "on" : "off")])
         try await type(name, into: "form [name=name]")
+        if let hostPIN { try await type(hostPIN, into: "form [name=host_pin]") }
         try await submit("form [name=name]")
         try await waitForJoined()
     }
