@@ -34,6 +34,8 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The server's PID for CPU and RSS (default: the process holding the SIP port).") var serverPid: Int32?
     @Option(name: .long, help: "Join the legs to Janus AudioBridge rooms at this HTTP API URL instead (http://127.0.0.1:8088/janus).")
     var janus: String?
+    @Flag(name: .long, help: "Join as browser participants (join form and WebSocket, docs/web-protocol.md) instead of SIP calls.")
+    var web = false
 
     func run() async throws {
         try await reporting {
@@ -54,6 +56,9 @@ struct LoadCommand: AsyncParsableCommand {
                 meetingIDs = try await prepareMeetings()
             }
             let pid = serverPid ?? (janus != nil ? LoadRunner.pid(named: "janus") : LoadRunner.pid(holdingUDPPort: port))
+            if web {
+                return try await runWeb(meetingIDs, serverPID: pid)
+            }
             let plan = LoadPlan(
                 host: String(parts[0]), sipPort: port, meetings: meetingIDs, legs: legs, codec: audio, talkersPerMeeting: talkers,
                 callsPerSecond: rate, duration: .seconds(duration), setupTimeout: .seconds(setupTimeout), speech: try Self.speech(),
@@ -80,6 +85,25 @@ struct LoadCommand: AsyncParsableCommand {
             print(report.table)
             if !report.isValid || !report.meetsQualityBar { throw ExitCode(2) }
         }
+    }
+
+    /// `--web`: the same meetings, joined by WebSocket participants.
+    func runWeb(_ meetingIDs: [String], serverPID: Int32?) async throws {
+        let plan = WebLoadRunner.Plan(
+            baseURL: client.client.baseURL, meetings: meetingIDs, participants: legs, talkersPerMeeting: talkers, duration: .seconds(duration),
+            setupTimeout: .seconds(setupTimeout), speech: try Self.speech(), serverPID: serverPID)
+        let json = client.json
+        let runner = WebLoadRunner(plan: plan) { progress in
+            guard !json else { return }
+            var line = "\(Int(progress.seconds))s \(progress.phase): \(progress.legsUp)/\(progress.legsPlanned) up, \(Int(progress.packetsPerSecond)) frames/s in"
+            if let rss = progress.serverRSSMegabytes { line += ", server \(Int(rss)) MB" }
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+        let report = await runner.run()
+        if meetings == nil { await endMeetings(meetingIDs) }
+        if json { return try CLISupport.printJSON(report) }
+        print(report.table)
+        if !report.isValid || !report.meetsQualityBar { throw ExitCode(2) }
     }
 
     /// About a minute of the bundled spoken prompts, with pauses between them.
