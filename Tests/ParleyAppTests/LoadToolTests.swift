@@ -49,6 +49,37 @@ struct LoadToolTests {
         }
     }
 
+    @Test("--web: browser-protocol participants join, stream and are measured")
+    func shortWebRun() async throws {
+        try await TestServer.with { server in
+            let api = server.api
+            expectStatus(try await api.send("POST /api/v1/licenses", body: json(["hosts": 5])), 201)
+            var meetingIDs: [String] = []
+            for index in 0..<2 {
+                try await api.createUser("webhost\(index)", ["role": "host"])
+                let meeting = try await api.createMeeting(["title": "web load \(index)", "host": "webhost\(index)", "durationMinutes": 10])
+                meetingIDs.append(meeting.meetingID)
+            }
+            let speech = try PromptLibrary.bundled().audio(named: "welcome")?.samples ?? []
+            let plan = WebLoadRunner.Plan(
+                baseURL: server.baseURL, meetings: meetingIDs, participants: 6, talkersPerMeeting: 1, duration: .seconds(2),
+                setupTimeout: .seconds(10), speech: speech, serverPID: getpid())
+            let report = await WebLoadRunner(plan: plan).run()
+            #expect(report.legsPlanned == 6 && report.legsUp == 6 && report.failures.isEmpty, "\(report.table)")
+            #expect(report.p5PacketsPerSecond > 0, "every participant heard the node\n\(report.table)")
+            #expect(report.codec.hasPrefix("L16") && report.table.contains("verdict:"))
+            // Everyone left: the roster empties.
+            let deadline = ContinuousClock.now + .seconds(5)
+            var live = true
+            while ContinuousClock.now < deadline, live {
+                let reply = try await api.send("GET /api/v1/meetings/{id}/participants", ["id": meetingIDs[0]])
+                live = String(decoding: reply.body, as: UTF8.self).contains("prt_")
+                if live { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(!live, "the participants left when the run ended")
+        }
+    }
+
     @Test func refusesNonLoopbackTargets() throws {
         #expect(throws: (any Error).self) { try LoadRunner(plan: LoadPlan(host: "192.0.2.1", meetings: ["123456"], legs: 1, speech: [])) }
         #expect(throws: (any Error).self) { try LoadRunner(plan: LoadPlan(meetings: [], legs: 1, speech: [])) }
