@@ -71,6 +71,23 @@ struct PortalStaticTests {
         #expect(response.headers[.cacheControl] == "no-cache")
     }
 
+    @Test("Unknown paths are a 404 page for browsers and a problem document for programs")
+    func unknownForBrowsers() async throws {
+        try await PortalHarness.with { portal in
+            var browser = HTTPFields()
+            browser[.accept] = "text/html,application/xhtml+xml,*/*;q=0.8"
+            let page = try await portal.get("/nowhere", headers: browser)
+            #expect(page.status == .notFound)
+            #expect(page.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(page.text.contains("Page not found"))
+            let program = try await portal.get("/nowhere")
+            #expect(program.status == .notFound)
+            #expect(program.headers[.contentType] == "application/problem+json")
+            let api = try await portal.get("/api/v1/nowhere", headers: browser)
+            #expect(api.headers[.contentType] == "application/problem+json")
+        }
+    }
+
     @Test("Unknown portal paths under /meetings are a 404 page for signed-in users")
     func unknownPath() async throws {
         try await PortalHarness.with { portal in

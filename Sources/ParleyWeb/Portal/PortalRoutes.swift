@@ -50,6 +50,16 @@ struct PortalRoutes: Sendable {
         open.post("logout") { request, context in try await logout(request, context) }
         registerMeetings(router.group("meetings").add(middleware: middleware(.signedIn)))
         registerAdmin(router.group("admin").add(middleware: middleware(.admin)))
+        // Any other GET: browsers get a 404 page, programs (and everything under /api) keep
+        // the problem document.
+        router.get("**") { request, _ in
+            let wantsHTML = request.headers[.accept]?.contains("text/html") ?? false
+            guard wantsHTML, !request.uri.path.hasPrefix("/api/") else { throw HTTPError(.notFound) }
+            let session = try? await cookies.session(of: request)
+            return pages.message(
+                .notFound, title: "Page not found", message: "There is nothing at this address. Check the link, or start from the home page.",
+                link: PageLink(href: "/", text: "Home"), session: session?.page)
+        }
     }
 
     // MARK: Sessions
