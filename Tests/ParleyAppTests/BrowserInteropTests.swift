@@ -31,8 +31,10 @@ struct BrowserInteropTests {
         }
     }
 
-    @Test("a browser participant and a baresip caller: each hears the other's tone, not its own")
-    func browserAndSIPCallerHearEachOther() async throws {
+    /// At a 16 kHz AudioContext (no resampling) and at 48 kHz (the capture worklet resamples
+    /// down to 16 kHz, playback up), as in browsers that cannot run a context at 16 kHz.
+    @Test("a browser participant and a baresip caller: each hears the other's tone, not its own", arguments: [16_000, 48_000])
+    func browserAndSIPCallerHearEachOther(contextRate: Int) async throws {
         let browserTone = 700.0
         let caller = BaresipAgent.Spec(name: "sid", frequency: 1100, codec: "G722")
         let shots = Screenshots()
@@ -45,8 +47,11 @@ struct BrowserInteropTests {
                 try Data(TestAudio.wav(samples: tone, rate: 16_000)).write(to: URL(fileURLWithPath: wav))
                 try await Chromium.with(Chromium.Options(fakeAudioCapture: wav)) { browser in
                     do {
-                        try await browser.joinMeeting(server.baseURL, meetingID: meeting.meetingID, name: "Wendy Web", audioProcessing: false)
-                        #expect(try await browser.pageState().host == false)
+                        try await browser.joinMeeting(
+                            server.baseURL, meetingID: meeting.meetingID, name: "Wendy Web", audioProcessing: false, contextRate: contextRate)
+                        let joined = try await browser.pageState()
+                        #expect(joined.host == false)
+                        #expect(joined.audio.contextRate == Double(contextRate))
                         try await BaresipAgent.with([caller]) { agents in
                             let agent = agents[0]
                             try await agent.call("sip:\(meeting.meetingID)@127.0.0.1:\(sip)")
@@ -59,7 +64,7 @@ struct BrowserInteropTests {
                             let received = try await browser.stopRecording()
                             let state = try await browser.pageState()
                             let callerHeard = try agent.recording()
-                            if shots.enabled {
+                            if shots.enabled, contextRate == 16_000 {
                                 try await browser.execute(
                                     "document.getElementById('chat-text').value = 'Can you hear my tone?'; document.getElementById('chat-send').click(); return true")
                                 try await browser.waitUntil("return window.parleyTest.state().chat.length === 1", within: .seconds(5), "the chat message")
@@ -68,7 +73,7 @@ struct BrowserInteropTests {
                             try await agent.hangUp()
 
                             let inBrowser = Self.levels(
-                                "browser", received, rate: 16_000, own: browserTone, other: ("sid", caller.frequency))
+                                "browser (\(contextRate / 1000) kHz context)", received, rate: 16_000, own: browserTone, other: ("sid", caller.frequency))
                             let atCaller = Self.levels(
                                 "sid (G.722)", callerHeard.samples, rate: Double(callerHeard.rate), own: caller.frequency,
                                 other: ("browser", browserTone))
@@ -142,6 +147,38 @@ struct BrowserInteropTests {
                         "return window.parleyTest.state().chat.some(m => m.text === 'Hello from the browser')", within: .seconds(5),
                         "the chat message to come back")
                     try await shots.take("meeting-host", browser)
+
+                    // Mute and lock from the page's buttons; the roster follows.
+                    try await browser.click("#mute")
+                    try await browser.waitUntil(
+                        "const s = window.parleyTest.state(); return s.muted && s.roster.length === 1 && s.roster[0].muted",
+                        within: .seconds(5), "the host muted in the roster")
+                    try await browser.click("#mute")
+                    try await browser.waitUntil(
+                        "const s = window.parleyTest.state(); return !s.muted && !s.roster[0].muted", within: .seconds(5), "unmuted")
+                    try await browser.click("#lock")
+                    try await browser.waitUntil("return window.parleyTest.state().locked", within: .seconds(5), "the meeting locked")
+                    try await browser.click("#lock")
+                    try await browser.waitUntil("return !window.parleyTest.state().locked", within: .seconds(5), "the meeting unlocked")
+
+                    // A dropped socket: the page rejoins by itself, well within 10 seconds, as the same person.
+                    let before = try await browser.pageState()
+                    let dropped = ContinuousClock.now
+                    try await browser.execute("window.parleyTest.dropConnection(); return true")
+                    try await browser.waitUntil(
+                        "const s = window.parleyTest.state(); return s.connects === \(before.connects + 1) && s.connection === 'joined'",
+                        within: .seconds(10), "the page to rejoin after a drop")
+                    let rejoined = ContinuousClock.now - dropped
+                    #expect(rejoined < .seconds(10))
+                    let after = try await browser.waitForRoster("one Hana after the rejoin") { $0.count == 1 }
+                    #expect(after.first?.name == "Hana Host")
+                    try await browser.waitUntil(
+                        "return window.parleyTest.state().receivedFrames > \(before.receivedFrames + 25)", within: .seconds(5),
+                        "audio after the rejoin")
+
+                    // Nothing the page loads is refused by the server's Content-Security-Policy.
+                    let console = await browser.consoleLog()
+                    #expect(!console.contains { $0.contains("Content Security Policy") || $0.contains("Refused to") }, "\(console)")
 
                     // An administrator's live view, in another tab while Hana stays in the meeting.
                     if shots.enabled {
@@ -230,6 +267,7 @@ struct MeetingPageState: Decodable {
     }
 
     var connection: String
+    var connects: Int
     var participant: String?
     var host: Bool
     var muted: Bool
@@ -270,11 +308,17 @@ extension Chromium {
     /// `audioProcessing: false` turns the microphone's echo cancellation, noise suppression
     /// and gain control off (the page reads `localStorage["parley.audioProcessing"]`), so the
     /// fake microphone's tone reaches the server at its level.
-    func joinMeeting(_ base: String, meetingID: String, name: String, hostPIN: String? = nil, audioProcessing: Bool = true) async throws {
+    /// `contextRate` asks the page for an AudioContext at that rate (`parley.contextRate`).
+    func joinMeeting(
+        _ base: String, meetingID: String, name: String, hostPIN: String? = nil, audioProcessing: Bool = true, contextRate: Int? = nil
+    ) async throws {
         try await open(base + "/join/\(meetingID)")
         _ = try await waitFor("form [name=name]")
         try await execute(
             "localStorage.setItem('parley.audioProcessing', arguments[0]); return true", [.string(audioProcessing ? "on" : "off")])
+        if let contextRate {
+            try await execute("localStorage.setItem('parley.contextRate', arguments[0]); return true", [.string("\(contextRate)")])
+        }
         try await type(name, into: "form [name=name]")
         if let hostPIN { try await type(hostPIN, into: "form [name=host_pin]") }
         try await submit("form [name=name]")

@@ -42,6 +42,21 @@ export function audioProcessingWanted() {
 }
 
 /**
+ * The AudioContext's rate to ask for: 16 kHz (the wire's rate, no resampling), unless
+ * `localStorage["parley.contextRate"]` names another (tests use 48000 to exercise the
+ * resampling that browsers without 16 kHz contexts need).
+ */
+function wantedContextRate() {
+  try {
+    const rate = Number(window.localStorage.getItem('parley.contextRate'));
+    if (Number.isInteger(rate) && rate >= 8000 && rate <= 96000) return rate;
+  } catch {
+    // No storage: the default.
+  }
+  return WIRE_RATE;
+}
+
+/**
  * Microphone → capture worklet → `onFrame(Int16Array)`, and `play(Int16Array)` → playback
  * worklet → speakers. Either half may be missing: without a microphone (refused, absent, or
  * an insecure page) the participant still listens.
@@ -61,7 +76,7 @@ export class MeetingAudio {
 
   /** Starts playback and asks for the microphone. Resolves once both are settled. */
   async start() {
-    this.context = this.makeContext(WIRE_RATE);
+    this.context = this.makeContext(wantedContextRate());
     await this.loadWorklets();
     this.startPlayback();
     this.onState();
