@@ -67,7 +67,8 @@ extension PortalRoutes {
             return [
                 "recordID": view.meeting.id.rawValue, "meetingID": view.meeting.meetingID.digits, "title": view.meeting.title,
                 "hostLogin": view.hostLogin, "isLocal": roster != nil, "isLocked": roster?.isLocked ?? false,
-                "participants": participants, "hasParticipants": !participants.isEmpty, "count": participants.count,
+                "participants": participants, "hasParticipants": !participants.isEmpty,
+                "countText": participants.count == 1 ? "1 participant" : "\(participants.count) participants",
             ]
         }
         return pages.page(
