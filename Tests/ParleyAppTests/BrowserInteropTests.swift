@@ -61,7 +61,7 @@ struct BrowserInteropTests {
                             #expect(roster.contains { $0.kind == "web" && $0.name == "Wendy Web" })
                             try await browser.execute("window.parleyTest.startRecording()")
                             try await Task.sleep(for: Self.together)
-                            let received = try await browser.stopRecording()
+                            let recording = try await browser.stopRecording()
                             let state = try await browser.pageState()
                             let callerHeard = try agent.recording()
                             if shots.enabled, contextRate == 16_000 {
@@ -73,16 +73,22 @@ struct BrowserInteropTests {
                             try await agent.hangUp()
 
                             let inBrowser = Self.levels(
-                                "browser (\(contextRate / 1000) kHz context)", received, rate: 16_000, own: browserTone, other: ("sid", caller.frequency))
+                                "browser (received)", recording.received, rate: 16_000, own: browserTone, other: ("sid", caller.frequency))
+                            let played = Self.levels(
+                                "browser (played at \(contextRate / 1000) kHz)", recording.played, rate: recording.playedRate, own: browserTone,
+                                other: ("sid", caller.frequency))
                             let atCaller = Self.levels(
                                 "sid (G.722)", callerHeard.samples, rate: Double(callerHeard.rate), own: caller.frequency,
                                 other: ("browser", browserTone))
-                            let report = [inBrowser.description, atCaller.description, "page: \(state.summary)"].joined(separator: "\n")
+                            let report = [inBrowser.description, played.description, atCaller.description, "page: \(state.summary)"]
+                                .joined(separator: "\n")
                             Attachment.record(report, named: "levels.txt")
                             print(report)
                             #expect(state.audio.microphone == "on", "\(report)")
                             #expect(state.sentFrames > 200, "the page sent few frames\n\(report)")
                             Self.expectHearsOnlyTheOther(inBrowser, report: report)
+                            Self.expectHearsOnlyTheOther(played, report: report)
+                            #expect((state.playback?.frames ?? 0) > 200, "the playback worklet got few frames\n\(report)")
                             Self.expectHearsOnlyTheOther(atCaller, report: report)
                         }
                     } catch {
@@ -276,10 +282,20 @@ struct MeetingPageState: Decodable {
     var receivedFrames: Int
     var badFrames: Int
     var audio: Audio
+    /// The playback worklet's counters (reported once a second).
+    var playback: Playback?
+
+    struct Playback: Decodable {
+        var frames: Int
+        var underruns: Int
+        var dropped: Int
+        var queuedMs: Double
+    }
 
     var summary: String {
         "\(connection) as \(participant ?? "-"), sent \(sentFrames) frames, received \(receivedFrames) (\(badFrames) bad), "
-            + "context \(audio.contextRate.map { "\(Int($0)) Hz" } ?? "-") \(audio.contextState), microphone \(audio.microphone)"
+            + "context \(audio.contextRate.map { "\(Int($0)) Hz" } ?? "-") \(audio.contextState), microphone \(audio.microphone); "
+            + "playback \(playback.map { "\($0.frames) frames, \($0.underruns) underruns, \($0.dropped) samples dropped, \(Int($0.queuedMs)) ms queued" } ?? "-")"
     }
 }
 
@@ -350,14 +366,25 @@ extension Chromium {
         }
     }
 
-    /// Stops the page's recording and returns the 16 kHz samples it received meanwhile.
-    func stopRecording() async throws -> [Int16] {
+    /// What the page recorded: the 16 kHz samples received from the server, and what its
+    /// playback worklet played (at the context's rate).
+    struct PageRecording {
+        var received: [Int16]
+        var played: [Int16]
+        var playedRate: Double
+    }
+
+    /// Stops the page's recording and returns it.
+    func stopRecording() async throws -> PageRecording {
         let recording = try await execute("return window.parleyTest.stopRecording()")
-        guard let encoded = recording["received"]?.string, let data = Data(base64Encoded: encoded) else {
-            throw TestSupportError("The page returned no recording: \(recording)")
+        func samples(_ key: String) throws -> [Int16] {
+            guard let encoded = recording[key]?.string, let data = Data(base64Encoded: encoded) else {
+                throw TestSupportError("The page returned no \(key) recording: \(recording)")
+            }
+            let bytes = [UInt8](data)
+            return stride(from: 0, to: bytes.count - 1, by: 2).map { Int16(bitPattern: UInt16(bytes[$0]) | UInt16(bytes[$0 + 1]) << 8) }
         }
-        let bytes = [UInt8](data)
-        return stride(from: 0, to: bytes.count - 1, by: 2).map { Int16(bitPattern: UInt16(bytes[$0]) | UInt16(bytes[$0 + 1]) << 8) }
+        return PageRecording(received: try samples("received"), played: try samples("played"), playedRate: recording["playedRate"]?.number ?? 0)
     }
 }
 

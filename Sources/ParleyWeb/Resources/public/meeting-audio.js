@@ -62,9 +62,10 @@ function wantedContextRate() {
  * an insecure page) the participant still listens.
  */
 export class MeetingAudio {
-  constructor({ onFrame, onStats, onState }) {
+  constructor({ onFrame, onStats, onState, onPlayed }) {
     this.onFrame = onFrame;
     this.onStats = onStats || (() => {});
+    this.onPlayed = onPlayed || (() => {});
     this.onState = onState || (() => {});
     this.context = null;
     this.stream = null;
@@ -106,6 +107,7 @@ export class MeetingAudio {
     });
     this.playbackNode.port.onmessage = (event) => {
       if (event.data && event.data.type === 'stats') this.onStats(event.data);
+      else if (event.data && event.data.type === 'tap') this.onPlayed(event.data.samples);
     };
     this.playbackNode.connect(this.context.destination);
   }
@@ -180,6 +182,11 @@ export class MeetingAudio {
   /** Queues one received frame for playback (the array's buffer is transferred). */
   play(samples) {
     if (this.playbackNode) this.playbackNode.port.postMessage(samples, [samples.buffer]);
+  }
+
+  /** Sends what is played (Float32Array blocks at the context's rate) to `onPlayed`, or stops. */
+  tapPlayback(on) {
+    if (this.playbackNode) this.playbackNode.port.postMessage({ type: 'tap', on });
   }
 
   /** Forgets queued playback, after a reconnect. */

@@ -51,6 +51,9 @@ const audio = new MeetingAudio({
     stats.playback = playback;
   },
   onState: renderAudioState,
+  onPlayed: (samples) => {
+    if (stats.recording) stats.recording.played.push(samples);
+  },
 });
 
 function sendFrame(samples) {
@@ -395,7 +398,13 @@ function base64OfSamples(chunks) {
   const samples = new Int16Array(total);
   let offset = 0;
   for (const chunk of chunks) {
-    samples.set(chunk, offset);
+    if (chunk instanceof Float32Array) {
+      for (let index = 0; index < chunk.length; index++) {
+        samples[offset + index] = Math.round(Math.max(-1, Math.min(1, chunk[index])) * 32767);
+      }
+    } else {
+      samples.set(chunk, offset);
+    }
     offset += chunk.length;
   }
   // Little-endian bytes, as the platforms the tests run on store Int16.
@@ -434,18 +443,25 @@ window.parleyTest = {
     };
   },
   startRecording() {
-    stats.recording = { received: [], sent: [] };
+    stats.recording = { received: [], sent: [], played: [] };
+    audio.tapPlayback(true);
     return true;
   },
-  /** Base64 of little-endian Int16 samples at 16 kHz, received and sent while recording. */
+  /**
+   * Base64 of little-endian Int16 samples: `received` from the server and `sent` to it (16 kHz),
+   * and `played`, the playback worklet's output at the context's rate (`playedRate`).
+   */
   stopRecording() {
-    const recording = stats.recording || { received: [], sent: [] };
+    const recording = stats.recording || { received: [], sent: [], played: [] };
     stats.recording = null;
+    audio.tapPlayback(false);
     return {
       rate: 16000,
       frameSamples: FRAME_SAMPLES,
       received: base64OfSamples(recording.received),
       sent: base64OfSamples(recording.sent),
+      played: base64OfSamples(recording.played),
+      playedRate: audio.context ? audio.context.sampleRate : null,
       receivedFrames: recording.received.length,
       sentFrames: recording.sent.length,
     };

@@ -33,6 +33,9 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     this.stats = { frames: 0, underruns: 0, dropped: 0, queuedMs: 0 };
     this.lastReport = 0;
     this.running = true;
+    // When tapped (tests), what is played goes back to the main thread in blocks.
+    this.tap = null;
+    this.tapFill = 0;
     this.port.onmessage = (event) => this.receive(event.data);
   }
 
@@ -43,6 +46,9 @@ class PlaybackProcessor extends AudioWorkletProcessor {
       this.queued = 0;
       this.playing = false;
       this.pendingStart = this.pendingEnd = 0;
+    } else if (data && data.type === 'tap') {
+      this.tap = data.on ? new Float32Array(4096) : null;
+      this.tapFill = 0;
     } else if (data && data.type === 'stop') {
       this.running = false;
     }
@@ -109,6 +115,7 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     this.pendingStart += available;
     if (this.pendingStart === this.pendingEnd) this.pendingStart = this.pendingEnd = 0;
     for (let index = 1; index < output.length; index++) output[index].set(channel);
+    if (this.tap) this.tapOutput(channel);
 
     if (currentTime - this.lastReport >= 1) {
       this.lastReport = currentTime;
@@ -116,6 +123,16 @@ class PlaybackProcessor extends AudioWorkletProcessor {
       this.port.postMessage({ type: 'stats', ...this.stats });
     }
     return true;
+  }
+
+  tapOutput(channel) {
+    if (this.tapFill + channel.length > this.tap.length) {
+      const block = this.tap.slice(0, this.tapFill);
+      this.port.postMessage({ type: 'tap', samples: block }, [block.buffer]);
+      this.tapFill = 0;
+    }
+    this.tap.set(channel, this.tapFill);
+    this.tapFill += channel.length;
   }
 }
 
