@@ -26,10 +26,10 @@ struct PortalHarness: Sendable {
 
     static func with(
         portal: PortalSettings = PortalHarness.settings, loginFailures: FailureThrottle = FailureThrottle(),
-        _ body: @Sendable (PortalHarness) async throws -> Void
+        clock: WallClock = .system, _ body: @Sendable (PortalHarness) async throws -> Void
     ) async throws {
         try await withTestStore(.sqlite) { store in
-            let director = Director(store: store, settings: DirectorSettings(hashRounds: 1_000), logger: makeTestLogger())
+            let director = Director(store: store, settings: DirectorSettings(hashRounds: 1_000), clock: clock, logger: makeTestLogger())
             _ = try await director.createUser(NewUser(login: "root", displayName: "Rita Root", password: adminPassword, role: .admin), by: nil)
             _ = try await director.createUser(
                 NewUser(login: "hana", displayName: "Hana Host", profileNumber: "4455", password: hostPassword, role: .host), by: nil)
@@ -90,6 +90,18 @@ struct PortalHarness: Sendable {
         allowed.insert(charactersIn: "-._~")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
+}
+
+/// A wall clock the test moves by hand.
+final class ManualWallClock: Sendable {
+    // Guards the current time.
+    private let time: Mutex<Timestamp>
+
+    init(_ start: Timestamp) { time = Mutex(start) }
+
+    func advance(by duration: Duration) { time.withLock { $0 = $0 + duration } }
+
+    var clock: WallClock { WallClock { [self] in time.withLock { $0 } } }
 }
 
 extension TestResponse {

@@ -1,6 +1,7 @@
 import HTTPTypes
 import HummingbirdTesting
 import ParleyDirector
+import ParleyModel
 import Testing
 
 @testable import ParleyWeb
@@ -94,6 +95,21 @@ struct PortalSignInTests {
             let after = try await portal.get("/meetings", cookie: token)
             #expect(after.status == .seeOther)
             #expect(after.headers[.location] == "/login?next=/meetings")
+        }
+    }
+
+    @Test("A session ends on the server after 12 hours, whatever the browser keeps")
+    func sessionExpires() async throws {
+        let manual = ManualWallClock(Timestamp(secondsSinceEpoch: 4_000_000_000))
+        try await PortalHarness.with(clock: manual.clock) { portal in
+            let token = try await portal.signInHost()
+            manual.advance(by: .seconds(12 * 3600 - 1))
+            #expect(try await portal.get("/meetings", cookie: token).status == .ok)
+            manual.advance(by: .seconds(2))
+            let expired = try await portal.get("/meetings", cookie: token)
+            #expect(expired.status == .seeOther)
+            #expect(expired.headers[.location] == "/login?next=/meetings")
+            #expect(try await portal.director.authenticate(token: token) == nil, "the expired token is deleted")
         }
     }
 
