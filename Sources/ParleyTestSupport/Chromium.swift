@@ -17,13 +17,18 @@ public final class Chromium: Sendable {
         public var fakeAudioCapture: String?
         public var windowWidth = 1280
         public var windowHeight = 900
+        /// False turns the pages' JavaScript off (WebDriver's own scripts still run).
+        public var javaScript = true
         /// More command-line switches for Chromium.
         public var arguments: [String] = []
 
-        public init(fakeAudioCapture: String? = nil, windowWidth: Int = 1280, windowHeight: Int = 900, arguments: [String] = []) {
+        public init(
+            fakeAudioCapture: String? = nil, windowWidth: Int = 1280, windowHeight: Int = 900, javaScript: Bool = true, arguments: [String] = []
+        ) {
             self.fakeAudioCapture = fakeAudioCapture
             self.windowWidth = windowWidth
             self.windowHeight = windowHeight
+            self.javaScript = javaScript
             self.arguments = arguments
         }
     }
@@ -135,12 +140,16 @@ public final class Chromium: Sendable {
         ]
         if let file = options.fakeAudioCapture { arguments.append("--use-file-for-fake-audio-capture=\(file)") }
         arguments += options.arguments
+        var chromeOptions: [String: JSONValue] = ["binary": .string(browserPath), "args": .array(arguments.map { .string($0) })]
+        if !options.javaScript {
+            chromeOptions["prefs"] = .object(["profile.managed_default_content_settings.javascript": .number(2)])
+        }
         let capabilities: JSONValue = .object([
             "capabilities": .object([
                 "alwaysMatch": .object([
                     "browserName": .string("chrome"),
                     "pageLoadStrategy": .string("normal"),
-                    "goog:chromeOptions": .object(["binary": .string(browserPath), "args": .array(arguments.map { .string($0) })]),
+                    "goog:chromeOptions": .object(chromeOptions),
                     "goog:loggingPrefs": .object(["browser": .string("ALL")]),
                 ])
             ])

@@ -207,6 +207,28 @@ struct BrowserInteropTests {
         }
     }
 
+    @Test("without JavaScript the meeting page says that audio needs it, and shows how to join by phone")
+    func meetingPageWithoutJavaScript() async throws {
+        try await TestServer.with { server in
+            let meeting = try await server.api.createMeeting(["title": "No script", "durationMinutes": 30])
+            try await Chromium.with(Chromium.Options(javaScript: false)) { browser in
+                do {
+                    try await browser.open(server.baseURL + "/join/\(meeting.meetingID)")
+                    try await browser.type("Nora", into: "form [name=name]")
+                    try await browser.click("form button[type=submit]")
+                    _ = try await browser.waitFor("#meeting[data-ticket]")
+                    let text = try await browser.text(of: "#meeting")
+                    #expect(text.contains("Audio needs JavaScript"), "\(text)")
+                    #expect(text.contains("Join by phone") && text.contains("sip:\(meeting.meetingID)@"), "\(text)")
+                    // The live part stays hidden: nothing there works without the script.
+                    #expect(try await browser.text(of: "#meeting-app").isEmpty)
+                } catch {
+                    throw TestSupportError("\(error)\n\(await browser.diagnostics())")
+                }
+            }
+        }
+    }
+
     // MARK: Levels
 
     /// What one side heard: its own tone's level, the other's, and the floor between tones.

@@ -330,14 +330,15 @@ function addChat(message) {
 function renderControls() {
   const joined = connection.state === 'joined';
   const mute = $('mute');
+  // The label says what the button does; no aria-pressed, which would contradict it.
   mute.textContent = page.muted ? 'Unmute' : 'Mute';
-  mute.setAttribute('aria-pressed', String(page.muted));
+  mute.classList.toggle('active', page.muted);
   mute.disabled = !joined;
   $('chat-send').disabled = !joined;
   $('host-controls').hidden = !page.host;
   const lock = $('lock');
   lock.textContent = page.locked ? 'Unlock meeting' : 'Lock meeting';
-  lock.setAttribute('aria-pressed', String(page.locked));
+  lock.classList.toggle('active', page.locked);
   lock.disabled = !joined;
   $('mute-all').disabled = !joined;
   $('locked-note').hidden = !page.locked;
