@@ -3,6 +3,10 @@
 //
 // All text from the server is shown with textContent, never as HTML.
 // `window.parleyTest` is the hook the Chromium interop tests use (see the end of the file).
+//
+// Two settings in localStorage, for tests and troubleshooting:
+//   parley.audioProcessing = "off"   no echo cancellation, noise suppression or gain control
+//   parley.contextRate = "48000"     run the AudioContext at that rate (default 16000)
 import { MeetingAudio, encodeFrame, decodeFrame, FRAME_SAMPLES } from './meeting-audio.js';
 import { MeetingSocket } from './meeting-socket.js';
 
