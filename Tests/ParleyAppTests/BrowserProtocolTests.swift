@@ -179,6 +179,15 @@ struct BrowserProtocolTests {
             #expect(String(decoding: reply.body, as: UTF8.self).contains("hello from Bob"))
             ada.socket.close()
             try await ada.waitFor("Ada's close") { await $0.closed != nil }
+
+            // Ada reconnects with the same ticket and her participant ID: she keeps it.
+            let adaID = try #require(welcome.participant)
+            let again = Participant(WebParticipant.connect(baseURL: base, meetingID: "777001"))
+            #expect(await again.socket.waitUntilConnected())
+            try await again.socket.send(text: #"{"type":"hello","version":1,"ticket":"\#(adaTicket)","participant":"\#(adaID)"}"#)
+            try await again.waitFor("the rejoin's welcome") { await !$0.messages("welcome").isEmpty }
+            #expect(await again.inbox.messages("welcome").first?.participant == adaID)
+            again.socket.close()
         }
     }
 }

@@ -90,6 +90,8 @@ public struct BrowserParticipation: Sendable {
     /// The meeting's record (`mtg_…`).
     public var meeting: String
     public var isHost: Bool
+    /// Muted when it joined (a rejoin keeps the mute of the dropped connection).
+    public var isMuted: Bool
     /// Where the socket's binary frames go.
     public var inlet: BrowserAudioInlet
     let callID: String
@@ -106,12 +108,16 @@ extension CallController: BrowserParticipantControl {
         // A rejoin after a dropped connection: the old call goes (its socket is dead), the
         // participant ID stays.
         var participantID = Self.newParticipantID()
-        if let previous = request.previousParticipant, let key = request.resumeKey,
-            let stale = calls.first(where: { $0.value.participantID == previous && $0.value.browserResumeKey == key })
-        {
-            calls[stale.key]?.browser = nil
-            await callEnded(callID: stale.key, reason: .transportFailure)
-            participantID = previous
+        var wasMuted = false
+        if let previous = request.previousParticipant, let key = request.resumeKey, browserResumption[key]?.participant == previous {
+            if let stale = calls.first(where: { $0.value.participantID == previous && $0.value.browserResumeKey == key }) {
+                calls[stale.key]?.browser = nil
+                await callEnded(callID: stale.key, reason: .transportFailure)
+            }
+            if !calls.values.contains(where: { $0.participantID == previous }) {
+                participantID = previous
+                wasMuted = browserResumption[key]?.muted ?? false
+            }
         }
         let admission = await directory.admit(meetingID: request.meetingID)
         let meeting: AdmittedMeeting
@@ -145,17 +151,28 @@ extension CallController: BrowserParticipantControl {
             return .refused(.unavailable)
         }
         calls[callID]?.legReady = true
+        if let key = request.resumeKey {
+            if browserResumption.count > 10_000 { browserResumption.removeAll() }
+            browserResumption[key] = (participantID, wasMuted)
+        }
+        if wasMuted {
+            calls[callID]?.muted = true
+            await media.setMuted(legID: callID, true)
+        }
         await join(callID: callID, asHost: request.isHost)
         logger.info(
             "browser participant joined",
             metadata: ["participant": "\(participantID)", "meeting_id": "\(meeting.meetingID)", "host": "\(request.isHost)"])
-        return .joined(BrowserParticipation(participantID: participantID, meeting: meeting.meeting, isHost: request.isHost, inlet: inlet, callID: callID))
+        return .joined(
+            BrowserParticipation(
+                participantID: participantID, meeting: meeting.meeting, isHost: request.isHost, isMuted: wasMuted, inlet: inlet, callID: callID))
     }
 
     /// The participant muted or unmuted itself.
     public func setBrowserMuted(_ participation: BrowserParticipation, _ muted: Bool) async {
         guard let call = calls[participation.callID], call.muted != muted else { return }
         calls[participation.callID]?.muted = muted
+        if let key = call.browserResumeKey { browserResumption[key]?.muted = muted }
         await media.setMuted(legID: participation.callID, muted)
     }
 

@@ -65,6 +65,9 @@ public actor CallController: CallHandling {
     var calls: [String: Call] = [:]
     var rooms: [String: Room] = [:]
     var failures: [String: [ContinuousClock.Instant]] = [:]
+    /// Browser participants by join-ticket secret: a rejoin after a drop keeps its participant
+    /// ID and its mute (bounded; cleared beyond 10,000 tickets).
+    var browserResumption: [String: (participant: String, muted: Bool)] = [:]
 
     public init(
         media: any MediaControl, directory: any MeetingDirectory, settings: CallControlSettings, logger: Logger,

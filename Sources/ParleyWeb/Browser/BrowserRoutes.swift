@@ -94,16 +94,21 @@ struct BrowserRoutes: Sendable {
         case .failure(let page):
             return page
         case .success(let meeting):
-            return formPage(meeting, name: "", error: nil, status: .ok)
+            let signedIn = try? await sessions.session(of: request)
+            return formPage(meeting, name: signedIn?.principal.user.displayName ?? "", error: nil, status: .ok, session: signedIn?.page)
         }
     }
 
-    private func formPage(_ meeting: DialInMeeting, name: String, error: String?, status: HTTPResponse.Status) -> Response {
+    private var sessions: SessionCookie { SessionCookie(director: deps.director, httpsPort: deps.portal.httpsPort) }
+
+    private func formPage(
+        _ meeting: DialInMeeting, name: String, error: String?, status: HTTPResponse.Status, session: PageSession? = nil
+    ) -> Response {
         var context: [String: any Sendable] = [
             "meetingID": meeting.meetingID.description, "title": meeting.title, "needsPassword": meeting.needsPassword, "name": name,
         ]
         if let error { context["error"] = error }
-        return pages.page("join", title: "Join \(meeting.title)", context: context, status: status)
+        return pages.page("join", title: "Join \(meeting.title)", context: context, status: status, session: session)
     }
 
     private func join(_ request: Request, context: APIContext) async throws -> Response {
@@ -138,7 +143,7 @@ struct BrowserRoutes: Sendable {
             }
             isHost = true
         }
-        let signedIn = try? await SessionCookie(director: deps.director, httpsPort: nil).session(of: request)
+        let signedIn = try? await sessions.session(of: request)
         if !isHost, let principal = signedIn?.principal {
             isHost = await deps.director.isHost(principal, of: meeting.recordID)
         }

@@ -180,7 +180,7 @@ struct BrowserSocketSession: Sendable {
             send(
                 BrowserServerMessage.Welcome(
                     participant: participation.participantID, meetingID: ticket.meetingID, title: ticket.title, host: participation.isHost,
-                    muted: false), control)
+                    muted: participation.isMuted), control)
             let history = (try? await deps.director.chatHistory(meeting: RecordID(rawValue: participation.meeting), limit: 200)) ?? []
             send(BrowserServerMessage.ChatHistory(messages: history.map(BrowserServerMessage.Chat.init)), control)
             logger.info("browser participant connected", metadata: ["participant": "\(participation.participantID)"])
