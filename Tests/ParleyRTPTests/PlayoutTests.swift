@@ -52,7 +52,7 @@ struct PlayoutTests {
         var encoder = MediaEncoder(codec: codec)
         var decoder = MediaDecoder(codec: codec)
         var output: [Int16] = []
-        var payload = [UInt8](repeating: 0, count: 160)
+        var payload = [UInt8](repeating: 0, count: codec.payloadBytes)
         var frame = [Int16](repeating: 0, count: 320)
         for start in stride(from: 0, to: tone.count, by: 320) {
             let written = tone.withUnsafeBufferPointer { pcm in
@@ -60,7 +60,7 @@ struct PlayoutTests {
                     encoder.encode(UnsafeBufferPointer(rebasing: pcm[start..<(start + 320)]), into: $0)
                 }
             }
-            #expect(written == AudioCodec.frameBytes)
+            #expect(written == codec.payloadBytes)
             let produced = payload.withUnsafeBytes { bytes in
                 frame.withUnsafeMutableBufferPointer { decoder.decode(bytes, into: $0) }
             }
@@ -112,8 +112,8 @@ struct PlayoutTests {
         let tone = Signal.sine(frequency: 500, sampleRate: 16000, amplitude: 8000, count: 640)
         for codec in AudioCodec.allCases {
             var shared = MediaEncoder(codec: codec)
-            var a = [UInt8](repeating: 0, count: 160)
-            var b = [UInt8](repeating: 0, count: 160)
+            var a = [UInt8](repeating: 0, count: codec.payloadBytes)
+            var b = [UInt8](repeating: 0, count: codec.payloadBytes)
             tone.withUnsafeBufferPointer { pcm in
                 a.withUnsafeMutableBufferPointer { _ = shared.encode(UnsafeBufferPointer(rebasing: pcm[0..<320]), into: $0) }
             }
