@@ -43,6 +43,32 @@ public struct LoadReport: Sendable, Hashable, Codable {
         toolSkippedTicks == 0 && Double(toolLateTicks) <= Double(max(ticks, 1)) * 0.01
     }
 
+    /// The report of a measured window: the legs' meters reduced to the quality figures, the
+    /// mouth-to-ear samples, and the server's and the tool's CPU between two samples each.
+    /// `peakRSS` is nil when no server was sampled.
+    static func summarising(
+        _ meters: [LegMeter], planned: Int, setupFailures: Int, setupSeconds: Double, measured: Double, codec: String, meetings: Int,
+        talkersPerMeeting: Int, latencies: [Double], server: (start: ProcessSample?, end: ProcessSample?),
+        tool: (start: ProcessSample?, end: ProcessSample?), peakRSS: UInt64?, lateTicks: Int, skippedTicks: Int, ticks: Int,
+        failures: [String: Int]
+    ) -> LoadReport {
+        let serverCores = both(server.start, server.end).map { ProcessSample.cores(from: $0, to: $1) }
+        let legSeconds = Double(meters.count) * measured
+        return LoadReport(
+            legsPlanned: planned, legsUp: meters.count, setupFailures: setupFailures, setupSeconds: setupSeconds, measuredSeconds: measured,
+            codec: codec, meetings: meetings, talkersPerMeeting: talkersPerMeeting,
+            meanLossAndLatePercent: meters.isEmpty ? 100 : meters.map(\.lossAndLatePercent).reduce(0, +) / Double(meters.count),
+            p5PacketsPerSecond: percentile(5, of: meters.map { $0.packetRate(over: measured) }),
+            p95JitterMilliseconds: percentile(95, of: meters.map(\.jitterMilliseconds)),
+            p95LargestGapMilliseconds: percentile(95, of: meters.map { Double($0.largestGapNanoseconds) / 1e6 }),
+            mouthToEarMedianMilliseconds: latencies.isEmpty ? nil : percentile(50, of: latencies), mouthToEarSamples: latencies.count,
+            serverCPUCores: serverCores,
+            serverCPUMicrosecondsPerLegSecond: serverCores.flatMap { cores in legSeconds > 0 ? cores * measured * 1e6 / legSeconds : nil },
+            serverRSSMegabytes: peakRSS.map { Double(max($0, server.end?.residentBytes ?? 0)) / 1_048_576 },
+            toolCPUCores: both(tool.start, tool.end).map { ProcessSample.cores(from: $0, to: $1) } ?? 0,
+            toolLateTicks: lateTicks, toolSkippedTicks: skippedTicks, ticks: ticks, failures: failures)
+    }
+
     /// Percentile `p` (0-100) of `values` by nearest rank; 0 for none.
     static func percentile(_ p: Double, of values: [Double]) -> Double {
         guard !values.isEmpty else { return 0 }

@@ -445,27 +445,15 @@ public final class LoadRunner {
         setupSeconds: Double, start: (server: ProcessSample?, tool: ProcessSample?), end: (server: ProcessSample?, tool: ProcessSample?),
         measured: Double, peakRSS: UInt64
     ) -> LoadReport {
-        let measuredLegs = legs.filter(\.upAtWindowStart)
-        let serverCores = both(start.server, end.server).map { ProcessSample.cores(from: $0, to: $1) }
-        let legSeconds = Double(measuredLegs.count) * measured
-        let latency = latencies.isEmpty ? nil : LoadReport.percentile(50, of: latencies)
         var failures: [String: Int] = [:]
         for leg in legs {
             if case .failed(let why) = leg.state { failures[why, default: 0] += 1 }
         }
-        return LoadReport(
-            legsPlanned: plan.legs, legsUp: measuredLegs.count, setupFailures: setupFailures, setupSeconds: setupSeconds, measuredSeconds: measured,
-            codec: plan.codec.rawValue, meetings: plan.meetings.count, talkersPerMeeting: plan.talkersPerMeeting,
-            meanLossAndLatePercent: measuredLegs.isEmpty ? 100 : measuredLegs.map(\.meter.lossAndLatePercent).reduce(0, +) / Double(measuredLegs.count),
-            p5PacketsPerSecond: LoadReport.percentile(5, of: measuredLegs.map { $0.meter.packetRate(over: measured) }),
-            p95JitterMilliseconds: LoadReport.percentile(95, of: measuredLegs.map(\.meter.jitterMilliseconds)),
-            p95LargestGapMilliseconds: LoadReport.percentile(95, of: measuredLegs.map { Double($0.meter.largestGapNanoseconds) / 1e6 }),
-            mouthToEarMedianMilliseconds: latency, mouthToEarSamples: latencies.count,
-            serverCPUCores: serverCores,
-            serverCPUMicrosecondsPerLegSecond: serverCores.flatMap { cores in legSeconds > 0 ? cores * measured * 1e6 / legSeconds : nil },
-            serverRSSMegabytes: plan.serverPID == nil ? nil : Double(max(peakRSS, end.server?.residentBytes ?? 0)) / 1_048_576,
-            toolCPUCores: both(start.tool, end.tool).map { ProcessSample.cores(from: $0, to: $1) } ?? 0,
-            toolLateTicks: lateTicks, toolSkippedTicks: skippedTicks, ticks: ticks, failures: failures)
+        return LoadReport.summarising(
+            legs.filter(\.upAtWindowStart).map(\.meter), planned: plan.legs, setupFailures: setupFailures, setupSeconds: setupSeconds,
+            measured: measured, codec: plan.codec.rawValue, meetings: plan.meetings.count, talkersPerMeeting: plan.talkersPerMeeting,
+            latencies: latencies, server: (start.server, end.server), tool: (start.tool, end.tool),
+            peakRSS: plan.serverPID == nil ? nil : peakRSS, lateTicks: lateTicks, skippedTicks: skippedTicks, ticks: ticks, failures: failures)
     }
 }
 

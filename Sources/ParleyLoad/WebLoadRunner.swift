@@ -266,25 +266,14 @@ public final class WebLoadRunner: Sendable {
         let measured = Double(windowEnd - windowStart) / 1e9
         for (seat, _) in sockets { seat.meter.withLockedValue { $0.close(at: windowEnd) } }
         let meters = sockets.map { seat, _ in seat.meter.withLockedValue { $0 } }
-        let serverCores = both(serverStart, serverEnd).map { ProcessSample.cores(from: $0, to: $1) }
-        let legSeconds = Double(meters.count) * measured
         var failures: [String: Int] = [:]
         for seat in seats where !seat.welcomed.withLockedValue({ $0 }) {
             failures[String((seat.closed.withLockedValue { $0 } ?? "no welcome").prefix(80)), default: 0] += 1
         }
-        let latencies = self.latencies.withLockedValue { $0 }
-        return LoadReport(
-            legsPlanned: plan.participants, legsUp: meters.count, setupFailures: plan.participants - meters.count, setupSeconds: setupSeconds,
-            measuredSeconds: measured, codec: "L16 (WebSocket)", meetings: plan.meetings.count, talkersPerMeeting: plan.talkersPerMeeting,
-            meanLossAndLatePercent: meters.isEmpty ? 100 : meters.map(\.lossAndLatePercent).reduce(0, +) / Double(meters.count),
-            p5PacketsPerSecond: LoadReport.percentile(5, of: meters.map { $0.packetRate(over: measured) }),
-            p95JitterMilliseconds: LoadReport.percentile(95, of: meters.map(\.jitterMilliseconds)),
-            p95LargestGapMilliseconds: LoadReport.percentile(95, of: meters.map { Double($0.largestGapNanoseconds) / 1e6 }),
-            mouthToEarMedianMilliseconds: latencies.isEmpty ? nil : LoadReport.percentile(50, of: latencies), mouthToEarSamples: latencies.count,
-            serverCPUCores: serverCores,
-            serverCPUMicrosecondsPerLegSecond: serverCores.flatMap { cores in legSeconds > 0 ? cores * measured * 1e6 / legSeconds : nil },
-            serverRSSMegabytes: plan.serverPID == nil ? nil : Double(max(peakRSS, serverEnd?.residentBytes ?? 0)) / 1_048_576,
-            toolCPUCores: both(toolStart, toolEnd).map { ProcessSample.cores(from: $0, to: $1) } ?? 0,
-            toolLateTicks: lateTicks, toolSkippedTicks: skippedTicks, ticks: tick, failures: failures)
+        return LoadReport.summarising(
+            meters, planned: plan.participants, setupFailures: plan.participants - meters.count, setupSeconds: setupSeconds,
+            measured: measured, codec: "L16 (WebSocket)", meetings: plan.meetings.count, talkersPerMeeting: plan.talkersPerMeeting,
+            latencies: latencies.withLockedValue { $0 }, server: (serverStart, serverEnd), tool: (toolStart, toolEnd),
+            peakRSS: plan.serverPID == nil ? nil : peakRSS, lateTicks: lateTicks, skippedTicks: skippedTicks, ticks: tick, failures: failures)
     }
 }

@@ -16,6 +16,16 @@ public enum BrowserLeaveReason: String, Sendable, Hashable {
     case noLicence = "no_licence"
     case unavailable
 
+    /// What a caller hears before the node hangs up for this reason.
+    var goodbyePrompts: [IVRPrompt] {
+        switch self {
+        case .meetingEnded: [.meetingEnded, .goodbye]
+        case .locked: [.meetingLocked, .goodbye]
+        case .ejected: [.removed, .goodbye]
+        default: [.goodbye]
+        }
+    }
+
     /// What the page tells the participant.
     public var message: String {
         switch self {
@@ -200,13 +210,5 @@ extension CallController: BrowserParticipantControl {
         case .full: .full
         case .noLicence: .noLicence
         }
-    }
-
-    /// What a goodbye's prompts mean for a browser participant.
-    static func leaveReason(forGoodbye prompts: [IVRPrompt]) -> BrowserLeaveReason {
-        if prompts.contains(.removed) { return .ejected }
-        if prompts.contains(.meetingEnded) { return .meetingEnded }
-        if prompts.contains(.meetingLocked) { return .locked }
-        return .left
     }
 }

@@ -40,7 +40,7 @@ extension CallController: LiveMeetingControl {
         let found = member(participant, of: meeting)
         guard case .found(let callID) = found else { return found.outcome }
         logger.info("participant ejected by the API", metadata: ["sip_call_id": "\(callID)"])
-        await sayGoodbye(callID, [.removed, .goodbye])
+        await sayGoodbye(callID, .ejected)
         return .done
     }
 
@@ -69,7 +69,7 @@ extension CallController: LiveMeetingControl {
         // Out of the mix first, so the goodbye is heard alone.
         await media.closeRoom(id: meeting.rawValue)
         for callID in room.members + room.waiting {
-            await sayGoodbye(callID, [.meetingEnded, .goodbye])
+            await sayGoodbye(callID, .meetingEnded)
         }
         logger.info("meeting ended; callers said goodbye", metadata: ["meeting": "\(meeting.rawValue)", "callers": "\(room.members.count + room.waiting.count)"])
     }

@@ -15,12 +15,12 @@ extension CallController {
         }
         guard !room.closing else {
             calls[callID] = call
-            await sayGoodbye(callID, [.meetingEnded, .goodbye])
+            await sayGoodbye(callID, .meetingEnded)
             return
         }
         guard !room.locked || asHost else {
             calls[callID] = call
-            await sayGoodbye(callID, [.meetingLocked, .goodbye])
+            await sayGoodbye(callID, .locked)
             return
         }
         if meeting.reservationless && settings.waitForHost && !asHost && !room.hostPresent {
@@ -137,7 +137,7 @@ extension CallController {
                 await media.play(legID: callID, fileNames: [IVRPrompt.onlyYou.rawValue])
                 return
             }
-            await sayGoodbye(last, [.removed, .goodbye])
+            await sayGoodbye(last, .ejected)
             await media.play(legID: callID, fileNames: [IVRPrompt.ejected.rawValue])
         case .muteAll:
             _ = await muteAll(meeting: RecordID(rawValue: meeting))

@@ -225,17 +225,16 @@ public actor CallController: CallHandling {
         await signalling?.hangUp(callID: callID)
     }
 
-    /// Plays `prompts` to the caller, then hangs up (at the latest after `limit`, should the
-    /// playback never report its end).
-    func sayGoodbye(_ callID: String, _ prompts: [IVRPrompt], limit: Duration = .seconds(15)) async {
+    /// Tells the caller why it must go ("the meeting has ended", "…locked", "the host has
+    /// removed you", then "goodbye"), then hangs up (at the latest after `limit`, should the
+    /// playback never report its end). A browser participant's `ended` frame gives the same reason.
+    func sayGoodbye(_ callID: String, _ reason: BrowserLeaveReason, limit: Duration = .seconds(15)) async {
         guard calls[callID] != nil else { return }
         calls[callID]?.phase = .leaving
         calls[callID]?.hangUpAfterPrompts = true
-        if calls[callID]?.browser != nil {
-            calls[callID]?.browserLeaveReason = Self.leaveReason(forGoodbye: prompts)
-        }
+        calls[callID]?.browserLeaveReason = reason
         await media.stopPlayback(legID: callID)
-        await media.play(legID: callID, fileNames: prompts.map(\.rawValue))
+        await media.play(legID: callID, fileNames: reason.goodbyePrompts.map(\.rawValue))
         Task {
             try? await Task.sleep(for: limit)
             if self.calls[callID]?.hangUpAfterPrompts == true { await self.hangUp(callID) }

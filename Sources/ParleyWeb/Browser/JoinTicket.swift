@@ -32,7 +32,7 @@ struct JoinTicket: Codable, Hashable, Sendable {
 
     static func randomNonce() -> String {
         let bytes = (0..<16).map { _ in UInt8.random(in: 0...255) }
-        return TicketBase64.encode(Data(bytes))
+        return Data(bytes).base64URLEncoded
     }
 
     func signed(with ticketKey: TicketKey) -> String {
@@ -41,7 +41,7 @@ struct JoinTicket: Codable, Hashable, Sendable {
         encoder.outputFormatting = .sortedKeys
         let body = (try? encoder.encode(self)) ?? Data()
         let mac = HMAC<SHA256>.authenticationCode(for: body, using: key)
-        return TicketBase64.encode(body) + "." + TicketBase64.encode(Data(mac))
+        return body.base64URLEncoded + "." + Data(mac).base64URLEncoded
     }
 
     enum Refusal: Error, Hashable {
@@ -55,7 +55,7 @@ struct JoinTicket: Codable, Hashable, Sendable {
         let key = ticketKey.key
         guard text.utf8.count <= 4096 else { throw .malformed }
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let body = TicketBase64.decode(String(parts[0])), let mac = TicketBase64.decode(String(parts[1]))
+        guard parts.count == 2, let body = Data(base64URLEncoded: String(parts[0])), let mac = Data(base64URLEncoded: String(parts[1]))
         else { throw .malformed }
         guard HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: body, using: key) else { throw .badSignature }
         guard let ticket = try? JSONDecoder().decode(JoinTicket.self, from: body) else { throw .malformed }
@@ -85,19 +85,4 @@ public struct TicketKey: Sendable {
     }
 
     var key: SymmetricKey { SymmetricKey(data: bytes) }
-}
-
-/// RFC 4648 base64url without padding, for tickets (a few hundred bytes).
-enum TicketBase64 {
-    static func encode(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    static func decode(_ text: String) -> Data? {
-        guard text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        return Data(base64Encoded: base64)
-    }
 }

@@ -36,7 +36,7 @@ enum CSRFToken {
 
     /// Compares in constant time.
     static func isValid(_ presented: String?, for sessionToken: String) -> Bool {
-        guard let presented, let bytes = Data(base64URLEncoded: presented) else { return false }
+        guard let presented, presented.utf8.count <= 128, let bytes = Data(base64URLEncoded: presented) else { return false }
         return HMAC<SHA256>.isValidAuthenticationCode(bytes, authenticating: label, using: SymmetricKey(data: Data(sessionToken.utf8)))
     }
 }
@@ -93,19 +93,5 @@ struct SessionCookie: Sendable {
     /// `Set-Cookie` that removes the session cookie.
     func clearCookie(for request: Request) -> String {
         "\(Self.name)=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax" + (isSecure(request) ? "; Secure" : "")
-    }
-}
-
-extension Data {
-    var base64URLEncoded: String {
-        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    init?(base64URLEncoded text: String) {
-        guard text.utf8.count <= 128 else { return nil }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.utf8.count % 4 != 0 { base64 += "=" }
-        self.init(base64Encoded: base64)
     }
 }
