@@ -91,7 +91,7 @@ let package = Package(
         .target(
             name: "ParleyWeb",
             dependencies: [
-                "ParleyModel", "ParleyDirector", "ParleyMediaServer", hummingbird, logging, metrics, crypto,
+                "ParleyModel", "ParleyDirector", "ParleyMediaServer", "ParleyRTP", hummingbird, logging, metrics, crypto,
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -161,6 +161,8 @@ let package = Package(
             name: "ParleyWebTests",
             dependencies: [
                 "ParleyWeb", "ParleyDirector", "ParleyStore", "ParleyModel", "ParleyMediaServer", "ParleyRTP", "ParleyTestSupport", logging, nioCore,
+                nioPosix, .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             ],

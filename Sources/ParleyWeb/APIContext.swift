@@ -13,11 +13,14 @@ public struct APIContext: RequestContext, WebSocketRequestContext {
     public var principal: Principal?
     /// The client's address (the TCP peer): rate limits, browser participants' records.
     public let remoteAddress: SocketAddress?
+    /// The connection's channel (after a WebSocket upgrade, the socket's channel).
+    public let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.principal = nil
         self.remoteAddress = source.channel.remoteAddress
+        self.channel = source.channel
     }
 
     /// JSON bodies of the API are small; anything larger is refused with 413.

@@ -268,7 +268,8 @@ extension MediaCore {
     }
 
     /// Hands the tick's packets to the channel as slices of one buffer, and flushes once
-    /// (NIO sends the batch with `sendmmsg`).
+    /// (NIO sends the batch with `sendmmsg`); browser participants' frames go to their
+    /// WebSocket loops, one hop per loop.
     private func flushSends() {
         guard !pendingSends.isEmpty else { return }
         var sent: UInt64 = 0
@@ -276,8 +277,8 @@ extension MediaCore {
         for send in pendingSends {
             guard let slice = outBuffer.getSlice(at: send.start, length: send.length) else { continue }
             if let outlet = send.outlet {
-                // A browser participant: its WebSocket writer takes the frame.
-                outlet.deliver(slice)
+                // A browser participant: gathered per WebSocket loop, handed over below.
+                browserSends.append((outlet, slice))
             } else if let address = send.address, let socket = send.socket {
                 // A per-call socket carries one packet (two with RTCP) per tick: no batch to gather.
                 socket.writeAndFlush(NIOAny(AddressedEnvelope(remoteAddress: address, data: slice)), promise: nil)
@@ -293,5 +294,6 @@ extension MediaCore {
         counters.packetsSent &+= sent
         pendingSends.removeAll(keepingCapacity: true)
         if shared { context?.flush() }
+        if !browserSends.isEmpty { BrowserAudioOutlet.deliver(&browserSends) }
     }
 }

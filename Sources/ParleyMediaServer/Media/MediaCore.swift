@@ -58,6 +58,7 @@ final class MediaCore {
     var context: ChannelHandlerContext?
     var outBuffer: ByteBuffer
     var pendingSends: [PendingSend] = []
+    var browserSends: [(BrowserAudioOutlet, ByteBuffer)] = []
     var accumulator = [Int32](repeating: 0, count: AudioCodec.widebandFrameSamples)
     var frame = [Int16](repeating: 0, count: AudioCodec.widebandFrameSamples)
     var toneFrame = [Int32](repeating: 0, count: AudioCodec.widebandFrameSamples)

@@ -48,8 +48,10 @@ struct BrowserRoutes: Sendable {
                 return
             }
             let source = context.requestContext.remoteAddress ?? (try! SocketAddress(ipAddress: "0.0.0.0", port: 0))
+            let audio = try await BrowserAudioChannel.install(on: context.requestContext.channel)
             let session = BrowserSocketSession(
-                meetingID: meetingID, deps: deps, control: control, hub: hub, ticketKey: deps.ticketKey, source: source, logger: logger)
+                meetingID: meetingID, deps: deps, control: control, hub: hub, ticketKey: deps.ticketKey, source: source, audio: audio,
+                logger: logger)
             await session.run(inbound: inbound, outbound: outbound)
         }
     }

@@ -10,10 +10,10 @@ import ParleyModel
 
 /// One browser participant's WebSocket, from `hello` to close (docs/web-protocol.md).
 ///
-/// Three tasks share the socket: this one reads frames (audio into the node's inlet, JSON
-/// requests into call control), one writes the node's audio frames (a small buffer that keeps
-/// the newest: a slow browser loses old audio, never gets it late), and one writes control
-/// messages in order and closes the socket when the node ends the participation.
+/// Audio does not pass through here: ``BrowserAudioChannelHandler`` moves binary frames
+/// between the channel and the media loop. Two tasks share the socket for the rest: this one
+/// reads frames (JSON requests into call control), and one writes control messages in order
+/// and closes the socket when the node ends the participation.
 struct BrowserSocketSession: Sendable {
     enum Outgoing: Sendable {
         case text(String)
@@ -26,18 +26,13 @@ struct BrowserSocketSession: Sendable {
     let hub: BrowserMeetingHub
     let ticketKey: TicketKey
     let source: SocketAddress
+    let audio: BrowserAudioChannel
     let logger: Logger
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
-        let (audio, audioInput) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(8))
         let (controlStream, controlInput) = AsyncStream.makeStream(of: Outgoing.self)
         let helloSeen = NIOLockedValueBox(false)
         await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await frame in audio {
-                    do { try await outbound.write(.binary(frame)) } catch { return }
-                }
-            }
             group.addTask {
                 for await item in controlStream {
                     switch item {
@@ -56,10 +51,9 @@ struct BrowserSocketSession: Sendable {
                     controlInput.yield(.close(1008, "no hello within 10 seconds"))
                 }
             }
-            await readFrames(inbound: inbound, audio: audioInput, control: controlInput, helloSeen: helloSeen)
+            await readFrames(inbound: inbound, control: controlInput, helloSeen: helloSeen)
             helloTimer.cancel()
             // The writers drain what is queued (a refusal's `ended` and close frame) and stop.
-            audioInput.finish()
             controlInput.finish()
         }
     }
@@ -74,8 +68,7 @@ struct BrowserSocketSession: Sendable {
     }
 
     private func readFrames(
-        inbound: WebSocketInboundStream, audio: AsyncStream<ByteBuffer>.Continuation, control: AsyncStream<Outgoing>.Continuation,
-        helloSeen: NIOLockedValueBox<Bool>
+        inbound: WebSocketInboundStream, control: AsyncStream<Outgoing>.Continuation, helloSeen: NIOLockedValueBox<Bool>
     ) async {
         var participation: BrowserParticipation?
         var ticket: JoinTicket?
@@ -93,7 +86,8 @@ struct BrowserSocketSession: Sendable {
             for try await message in inbound.messages(maxSize: BrowserProtocol.maximumMessageBytes) {
                 switch message {
                 case .binary(let frame):
-                    // Audio: before the welcome it has nowhere to go, and is dropped.
+                    // Audio the channel handler did not take (it arrived before the welcome, when it
+                    // has nowhere to go and is dropped, or as fragments).
                     participation?.inlet.receive(frame)
                 case .text(let text):
                     let parsed: (BrowserClientMessage.Kind, BrowserClientMessage)
@@ -122,8 +116,9 @@ struct BrowserSocketSession: Sendable {
                             return
                         }
                         ticket = presented
-                        participation = await join(presented, previous: request.participant, audio: audio, control: control, ended: ended)
+                        participation = await join(presented, previous: request.participant, control: control, ended: ended)
                         guard let participation else { return }
+                        audio.attach(participation.inlet)
                         hubToken = await hub.subscribe(RecordID(rawValue: participation.meeting)) { text in control.yield(.text(text)) }
                         continue
                     }
@@ -148,11 +143,10 @@ struct BrowserSocketSession: Sendable {
     }
 
     private func join(
-        _ ticket: JoinTicket, previous: String?, audio: AsyncStream<ByteBuffer>.Continuation, control: AsyncStream<Outgoing>.Continuation,
-        ended: NIOLockedValueBox<Bool>
+        _ ticket: JoinTicket, previous: String?, control: AsyncStream<Outgoing>.Continuation, ended: NIOLockedValueBox<Bool>
     ) async -> BrowserParticipation? {
         let events = BrowserParticipantEvents(
-            audio: BrowserAudioOutlet { frame in audio.yield(frame) },
+            audio: audio.outlet,
             muted: { muted in
                 control.yield(.text(BrowserServerMessage.encode(BrowserServerMessage.Muted(muted: muted, by: "host"))))
             },
