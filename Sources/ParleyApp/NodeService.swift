@@ -24,10 +24,10 @@ struct NodeService: Service {
             let sipUDP = table.listener(named: "node.sip.udp"),
             let sipTCP = table.listener(named: "node.sip.tcp")
         else { return }
-        let engine = try await MediaEngine.start(
-            address: mediaListener.bindAddress, port: mediaListener.ports.first, eventLoop: group.next(),
+        let engine = try await MediaShards.start(
+            count: configuration.media.shards, address: mediaListener.bindAddress, port: mediaListener.ports.first, group: group,
             configuration: Self.mediaConfiguration(configuration), logger: Observability.logger("parley.media"))
-        onListening(mediaListener, engine.localPort)
+        onListening(mediaListener, engine.advertisedPort)
         let capacity = configuration.nodes.first?.capacity ?? 1200
         let controller = CallController(
             media: engine, directory: DirectorMeetingDirectory(director: director, capacity: capacity),

@@ -66,7 +66,10 @@ enum ConfigurationSchema {
         .text(
             "media.address", \Config.media.address, type: .address,
             "Address the media (RTP/RTCP, STUN) sockets bind (node role)."),
-        .integer("media.port", \Config.media.port, listenPort, "The single multiplexed UDP media port."),
+        .integer("media.port", \Config.media.port, listenPort, "The multiplexed UDP media port (of the first media shard)."),
+        .integer(
+            "media.shards", \Config.media.shards, 1...64,
+            "Event loops the node's media is spread over, one meeting on one loop; shard i listens on media.port + i. Set it to the number of cores."),
         .optionalText(
             "media.advertised_address", \Config.media.advertisedAddress, type: .address, example: "203.0.113.10",
             "Address callers send SIP and media to, put in SDP and Contact: set it when the node is behind NAT or binds 0.0.0.0."),

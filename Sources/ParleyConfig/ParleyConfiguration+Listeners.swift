@@ -27,7 +27,8 @@ extension ParleyConfiguration {
         []
     }
 
-    /// The node role's listeners: SIP over UDP and TCP, the single multiplexed media port,
+    /// The node role's listeners: SIP over UDP and TCP, the multiplexed media ports (one per
+    /// media shard: `media.port`, `media.port + 1`, …),
     /// and with per-call ports their range (bound a pair at a time, while calls last).
     ///
     /// Still to come, when its socket is really bound: `node.sip.tls` (5061).
@@ -43,7 +44,7 @@ extension ParleyConfiguration {
             ),
             Listener(
                 name: "node.media", role: .node, purpose: "Audio media (RTP/RTCP, DTMF) and STUN Binding", application: "RTP/RTCP, STUN",
-                transport: .udp, ports: PortRange(media.port), bindAddress: media.address, audience: .endUsers
+                transport: .udp, ports: media.sharedPorts, bindAddress: media.address, audience: .endUsers
             ),
         ]
         if let range = media.extraPorts {

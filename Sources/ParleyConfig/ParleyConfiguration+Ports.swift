@@ -52,7 +52,7 @@ extension ParleyConfiguration {
             rules.append(
                 PortRule(
                     name: "out.media", direction: .outgoing, role: .node, application: "RTP/RTCP, STUN", transport: .udp, ports: nil,
-                    sourcePorts: PortRange(media.port), source: Role.node.hostLabel, destination: "Phones, PBX media gateways",
+                    sourcePorts: media.sharedPorts, source: Role.node.hostLabel, destination: "Phones, PBX media gateways",
                     purpose: "Audio to each caller's media address, STUN answers", exposure: .endUsers, setting: "media.port"))
         }
         let names = hostNamesToResolve

@@ -188,8 +188,17 @@ extension ParleyConfiguration {
 
         /// `media.address`.
         public var address: String = "0.0.0.0"
-        /// `media.port`: the single multiplexed UDP media port.
+        /// `media.port`: the multiplexed UDP media port of the first media shard.
         public var port: Int = 5004
+        /// `media.shards`: event loops the media is spread over (one meeting on one loop);
+        /// shard *i* listens on `port + i`. Two by default: a fixed number keeps the port
+        /// table, and so the firewall rules, the same on any machine.
+        public var shards: Int = 2
+        /// The shared media ports: `port`, `port + 1`, … one per shard (one port when `port`
+        /// is 0, each shard then taking a free one).
+        public var sharedPorts: PortRange {
+            port == 0 ? PortRange(0) : PortRange(first: port, last: min(65_535, port + max(1, shards) - 1))
+        }
         public var portRange = PortRangeSetting()
         /// `media.advertised_address`: the address put in SDP and Contact when callers reach
         /// the node through NAT; nil uses the bind address.

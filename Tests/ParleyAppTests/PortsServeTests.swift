@@ -96,6 +96,7 @@ struct PortsServeTests {
             listed == [
                 Socket(transport: "tcp", address: "127.0.0.1", port: ports.http), Socket(transport: "udp", address: "127.0.0.1", port: ports.sip),
                 Socket(transport: "tcp", address: "127.0.0.1", port: ports.sip), Socket(transport: "udp", address: "127.0.0.1", port: ports.media),
+                Socket(transport: "udp", address: "127.0.0.1", port: ports.media + 1),  // the second media shard
                 // The network-test responder: UDP on its own port, TCP on the media port's number.
                 Socket(transport: "udp", address: "127.0.0.1", port: ports.nettest), Socket(transport: "tcp", address: "127.0.0.1", port: ports.media),
             ])
@@ -122,8 +123,9 @@ struct PortsServeTests {
         #expect(result.status == 1, "\(result.transcript)")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.contains { $0.hasPrefix("FAIL") && $0.contains("node.media") && $0.contains("no STUN answer") }, "\(result.transcript)")
-        #expect(result.stdout.contains("fix: allow UDP \(closed) in to the node"), "\(result.transcript)")
-        #expect(result.stdout.contains("nft add rule inet parley input udp dport \(closed) accept"), "\(result.transcript)")
+        // Both media shards' ports (media.port and the next).
+        #expect(result.stdout.contains("fix: allow UDP \(closed)-\(closed + 1) in to the node"), "\(result.transcript)")
+        #expect(result.stdout.contains("nft add rule inet parley input udp dport \(closed)-\(closed + 1) accept"), "\(result.transcript)")
         #expect(result.stdout.contains("2 of 3 required checks passed."), "\(result.transcript)")
     }
 
@@ -176,7 +178,12 @@ struct PortsServeTests {
         var chosen: [Int] = []
         for _ in 0..<50 where chosen.count < 4 {
             let port = try PostgresServer.freePort()
-            if ![8080, 5060, 5004, 9000].contains(port), !chosen.contains(port), udpPortIsFree(port) { chosen.append(port) }
+            // The media port is followed by the second media shard's (media.shards defaults to 2).
+            let needsNext = chosen.count == 2
+            guard ![8080, 5060, 5004, 5005, 9000].contains(port), !chosen.contains(port), !chosen.contains(port + 1), udpPortIsFree(port),
+                !needsNext || udpPortIsFree(port + 1)
+            else { continue }
+            chosen.append(port)
         }
         guard chosen.count == 4 else { throw TestSupportError("Could not find four free ports on 127.0.0.1.") }
         return (chosen[0], chosen[1], chosen[2], chosen[3])

@@ -18,8 +18,9 @@ struct ListenerTableTests {
         #expect(http.optional == false)
         #expect(table.clashes.isEmpty)
         // SIP over UDP and TCP share 5060 without clashing; TLS and the port range are not bound yet.
+        // Media: one port per media shard (two by default).
         let node = table.listeners(for: .node)
-        #expect(node.map(\.ports) == [PortRange(5060), PortRange(5060), PortRange(5004), PortRange(9000), PortRange(5004)])
+        #expect(node.map(\.ports) == [PortRange(5060), PortRange(5060), PortRange(first: 5004, last: 5005), PortRange(9000), PortRange(5004)])
         #expect(node.map(\.transport) == [.udp, .tcp, .udp, .udp, .tcp])
         #expect(node.allSatisfy { $0.audience == .endUsers })
         #expect(node.map(\.optional) == [false, false, false, true, true])

@@ -47,7 +47,7 @@ struct PortReferenceTests {
         let dns = allInOne.outgoing.filter { $0.name.hasPrefix("out.dns") }
         #expect(dns.count == 2 && dns.allSatisfy { $0.optional })
         let media = try #require(allInOne.outgoing.first { $0.name == "out.media" })
-        #expect(media.ports == nil && media.sourcePorts == PortRange(5004) && media.portsText == "any (from 5004)")
+        #expect(media.ports == nil && media.sourcePorts == PortRange(first: 5004, last: 5005) && media.portsText == "any (from 5004-5005)")
 
         let director = try Self.cluster().portReference(roles: [.director])
         #expect(director.outgoing.map(\.name) == ["out.database", "out.dns.udp", "out.dns.tcp"])

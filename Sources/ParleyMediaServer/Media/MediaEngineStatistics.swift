@@ -39,8 +39,9 @@ struct MediaMetrics: Sendable {
     let droppedMalformed = Counter(label: "parley_media_packets_dropped_total", dimensions: [("reason", "malformed")])
     let droppedOtherProtocol = Counter(label: "parley_media_packets_dropped_total", dimensions: [("reason", "other_protocol")])
     let droppedUnwritable = Counter(label: "parley_media_packets_dropped_total", dimensions: [("reason", "unwritable")])
-    let legs = Gauge(label: "parley_media_legs")
-    let rooms = Gauge(label: "parley_media_rooms")
+    /// Moved by each engine's change, so the shards of a node add up.
+    let legs = Meter(label: "parley_media_legs")
+    let rooms = Meter(label: "parley_media_rooms")
 
     /// Reports what changed between two readings of the engine's counters.
     func report(from old: MediaEngineStatistics, to new: MediaEngineStatistics) {
@@ -57,7 +58,25 @@ struct MediaMetrics: Sendable {
         add(droppedMalformed, old.droppedMalformed, new.droppedMalformed)
         add(droppedOtherProtocol, old.droppedOtherProtocol, new.droppedOtherProtocol)
         add(droppedUnwritable, old.droppedUnwritable, new.droppedUnwritable)
-        legs.record(new.legs)
-        rooms.record(new.rooms)
+        legs.increment(by: Double(new.legs - old.legs))
+        rooms.increment(by: Double(new.rooms - old.rooms))
+    }
+}
+
+extension MediaEngineStatistics {
+    /// Adds another engine's counters (the shards of one node).
+    mutating func add(_ other: MediaEngineStatistics) {
+        legs += other.legs
+        rooms += other.rooms
+        ticks = max(ticks, other.ticks)
+        lateTicks += other.lateTicks
+        skippedTicks += other.skippedTicks
+        packetsReceived += other.packetsReceived
+        packetsSent += other.packetsSent
+        droppedUnknownSource += other.droppedUnknownSource
+        droppedMalformed += other.droppedMalformed
+        droppedOtherProtocol += other.droppedOtherProtocol
+        droppedUnwritable += other.droppedUnwritable
+        latches += other.latches
     }
 }

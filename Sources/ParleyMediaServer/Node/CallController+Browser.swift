@@ -154,7 +154,8 @@ extension CallController: BrowserParticipantControl {
         calls[callID] = call
         let inlet: BrowserAudioInlet
         do {
-            inlet = try await media.createBrowserLeg(id: callID, outlet: events.audio, callbacks: callbacks(for: callID))
+            inlet = try await media.createBrowserLeg(
+                id: callID, placement: request.meetingID, outlet: events.audio, callbacks: callbacks(for: callID))
         } catch {
             calls[callID] = nil
             logger.error("browser media leg not created", metadata: ["participant": "\(participantID)", "error": "\(error)"])

@@ -11,7 +11,7 @@ extension CallController {
         var room = rooms[meeting.meeting] ?? Room(meeting: meeting)
         if rooms[meeting.meeting] == nil {
             rooms[meeting.meeting] = room
-            await media.createRoom(id: meeting.meeting)
+            await media.createRoom(id: meeting.meeting, placement: meeting.meetingID)
         }
         guard !room.closing else {
             calls[callID] = call

@@ -101,7 +101,8 @@ public actor CallController: CallHandling {
         }
         let port: Int
         do {
-            port = try await media.prepareLeg(id: call.callID)
+            // A call to a meeting ID goes straight to that meeting's media shard.
+            port = try await media.prepareLeg(id: call.callID, placement: isAccess ? nil : user)
         } catch {
             logger.warning("no media port for a call", metadata: ["sip_call_id": "\(call.callID)", "error": "\(error)"])
             return .reject(status: 503, reason: "No media port free on this node; try again later")

@@ -26,9 +26,31 @@ public protocol MediaControl: Sendable {
     func setMuted(legID: String, _ muted: Bool) async
     /// Entry (rising) or exit (falling) tone to every member of a room.
     func playTone(room: String, entry: Bool) async
+
+    // Placement on a node whose media is spread over event loops (``MediaShards``): the
+    // meeting ID a call dialled, a browser participant joins or a room is for.
+    func prepareLeg(id: String, placement meetingID: String?) async throws -> Int
+    func createBrowserLeg(id: String, placement meetingID: String?, outlet: BrowserAudioOutlet, callbacks: MediaLegCallbacks) async throws
+        -> BrowserAudioInlet
+    func createRoom(id: String, placement meetingID: String) async
 }
 
 extension MediaControl {
+    /// Media on one event loop has nowhere else to place anything.
+    public func prepareLeg(id: String, placement meetingID: String?) async throws -> Int {
+        try await prepareLeg(id: id)
+    }
+
+    public func createBrowserLeg(
+        id: String, placement meetingID: String?, outlet: BrowserAudioOutlet, callbacks: MediaLegCallbacks
+    ) async throws -> BrowserAudioInlet {
+        try await createBrowserLeg(id: id, outlet: outlet, callbacks: callbacks)
+    }
+
+    public func createRoom(id: String, placement meetingID: String) async {
+        await createRoom(id: id)
+    }
+
     /// Media without browser support (a recording stand-in in tests) refuses browser legs.
     public func createBrowserLeg(id: String, outlet: BrowserAudioOutlet, callbacks: MediaLegCallbacks) async throws -> BrowserAudioInlet {
         throw MediaEngineError(.unsupportedCodec, "L16 browser legs")
