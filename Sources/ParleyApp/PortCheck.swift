@@ -14,7 +14,8 @@ import ParleyModel
 /// add for those that fail.
 ///
 /// - TCP rows (HTTP, HTTPS, SIP over TCP): a TCP connection, closed at once.
-/// - UDP media rows (RTP/RTCP, STUN): a STUN Binding request, answered on the media port.
+/// - UDP media rows (RTP/RTCP, STUN): a STUN Binding request to each media port (one per
+///   media shard), each answered.
 /// - SIP over UDP: an OPTIONS request, which the node answers without side effects.
 /// Each check is bounded (3 s for TCP, 5.5 s for UDP); they run one after the other.
 public struct PortCheck: Sendable {
@@ -72,7 +73,7 @@ public struct PortCheck: Sendable {
         case .udp:
             let result: Swift.Result<String, UDPProbeError>
             if rule.application.contains("STUN") {
-                result = await STUNBindingProbe().run(to: address, group: group)
+                return await stun(rule, first: address, group: group)
             } else if rule.application == "SIP" {
                 result = await SIPOptionsProbe(host: host, port: port).run(to: address, group: group)
             } else {
@@ -83,6 +84,32 @@ public struct PortCheck: Sendable {
             case .failure(let error): return .fail(error.description)
             }
         }
+    }
+
+    /// STUN on every port of a media row (one per media shard), at once: each must answer.
+    private func stun(_ rule: PortRule, first: SocketAddress, group: any EventLoopGroup) async -> Outcome {
+        let ports = rule.ports.map { Array($0.first...min($0.last, $0.first + 63)) } ?? []
+        var addresses = [first]
+        for port in ports.dropFirst() {
+            var address = first
+            address.port = port
+            addresses.append(address)
+        }
+        let results = await withTaskGroup(of: (Int, Swift.Result<String, UDPProbeError>).self) { tasks in
+            for (index, address) in addresses.enumerated() {
+                tasks.addTask { (index, await STUNBindingProbe().run(to: address, group: group)) }
+            }
+            var results = [Swift.Result<String, UDPProbeError>?](repeating: nil, count: addresses.count)
+            for await (index, result) in tasks { results[index] = result }
+            return results
+        }
+        for (index, result) in results.enumerated() {
+            if case .failure(let error) = result {
+                return .fail(addresses.count == 1 ? error.description : "port \(addresses[index].port ?? 0): \(error.description)")
+            }
+        }
+        guard case .success(let text) = results.first else { return .fail("no STUN probe ran") }
+        return .pass(addresses.count == 1 ? text : "\(text) (all \(addresses.count) media ports answered)")
     }
 
     private func connect(to address: SocketAddress, group: any EventLoopGroup) async -> Outcome {
