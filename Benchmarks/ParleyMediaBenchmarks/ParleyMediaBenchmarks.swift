@@ -58,6 +58,28 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // A lost packet: one good frame, then the three fading concealment frames that cover a
+    // 60 ms gap. Subtract the decode row and divide by three for one concealed frame.
+    Benchmark("PCMU decode + 3 concealed frames (60 ms gap)") { benchmark in
+        var encoder = MediaEncoder(codec: .pcmu)
+        var payload = [UInt8](repeating: 0, count: AudioCodec.frameBytes)
+        speech.withUnsafeBufferPointer { pcm in payload.withUnsafeMutableBufferPointer { _ = encoder.encode(pcm, into: $0) } }
+        var decoder = MediaDecoder(codec: .pcmu)
+        var frame = [Int16](repeating: 0, count: AudioCodec.widebandFrameSamples)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            payload.withUnsafeBytes { bytes in
+                frame.withUnsafeMutableBufferPointer { output in
+                    decoder.decode(bytes, into: output)
+                    for _ in 0..<3 {
+                        decoder.conceal(into: output)
+                    }
+                }
+            }
+            blackHole(frame[0])
+        }
+    }
+
     // MARK: Mixer
 
     for participants in [10, 100, 1_000] {

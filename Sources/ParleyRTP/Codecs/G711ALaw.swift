@@ -2,12 +2,16 @@ import NIOCore
 
 /// ITU-T G.711 A-law (PCMA, RTP payload type 8): 16-bit linear PCM ↔ 8-bit codes.
 ///
-/// Same structure as ``G711MuLaw``: table decode, leading-zero-count segment search for the
-/// encoder, caller-provided buffers. Matches the Sun/CCITT reference (`linear2alaw`/
-/// `alaw2linear`, even bits inverted with 0x55): 0xD5 ↔ 8, 0x55 ↔ -8, 0xAA ↔ 32256.
+/// Same structure as ``G711MuLaw``: table decode, leading-zero-count segment search for one
+/// sample, table encode for buffers, caller-provided buffers. Matches the Sun/CCITT
+/// reference (`linear2alaw`/`alaw2linear`, even bits inverted with 0x55): 0xD5 ↔ 8,
+/// 0x55 ↔ -8, 0xAA ↔ 32256.
 public enum G711ALaw: G711Companding {
     /// All 256 codes decoded.
     public static let decodeTable: [Int16] = (0...255).map { decodeSlow(UInt8($0)) }
+
+    /// Decode table and an 8 KiB encode table by the top 13 bits of a sample.
+    public static let lookup = G711Lookup(ignoredBits: 3, decode: { decodeTable[Int($0)] }, encode: { encode($0) })
 
     private static func decodeSlow(_ code: UInt8) -> Int16 {
         let a = code ^ 0x55
@@ -48,6 +52,6 @@ public enum G711ALaw: G711Companding {
     /// One code to a 16-bit sample.
     @inlinable
     public static func decode(_ code: UInt8) -> Int16 {
-        decodeTable.withUnsafeBufferPointer { $0[Int(code)] }
+        lookup.decode(code)
     }
 }

@@ -2,9 +2,11 @@ import NIOCore
 
 /// ITU-T G.711 µ-law (PCMU, RTP payload type 0): 16-bit linear PCM ↔ 8-bit codes.
 ///
-/// Decoding is a lookup in a table built once. Encoding finds the segment (the position of
-/// the highest set bit above the bias) with one leading-zero count instead of a search loop,
-/// then takes four mantissa bits. Both work on caller-provided buffers and never allocate.
+/// Decoding is a lookup in a table built once. Encoding one sample finds the segment (the
+/// position of the highest set bit above the bias) with one leading-zero count instead of a
+/// search loop, then takes four mantissa bits; the buffer encoder looks the codes up in a
+/// table filled by it (``G711Lookup``). Both work on caller-provided buffers and never
+/// allocate.
 /// Matches the classic Sun/CCITT reference (`linear2ulaw`/`ulaw2linear`): 0xFF ↔ 0,
 /// 0x00 ↔ -32124, 0x80 ↔ 32124.
 public enum G711MuLaw: G711Companding {
@@ -13,6 +15,9 @@ public enum G711MuLaw: G711Companding {
 
     /// All 256 codes decoded.
     public static let decodeTable: [Int16] = (0...255).map { decodeSlow(UInt8($0)) }
+
+    /// Decode table and a 16 KiB encode table by the top 14 bits of a sample.
+    public static let lookup = G711Lookup(ignoredBits: 2, decode: { decodeTable[Int($0)] }, encode: { encode($0) })
 
     private static func decodeSlow(_ code: UInt8) -> Int16 {
         let u = ~code
@@ -45,6 +50,6 @@ public enum G711MuLaw: G711Companding {
     /// One code to a 16-bit sample.
     @inlinable
     public static func decode(_ code: UInt8) -> Int16 {
-        decodeTable.withUnsafeBufferPointer { $0[Int(code)] }
+        lookup.decode(code)
     }
 }

@@ -1,15 +1,15 @@
 /// One leg's receive audio path after the jitter buffer: decode, resample to 16 kHz,
 /// conceal losses. Produces the 20 ms, 320-sample frames the conference mixer takes.
 ///
-/// G.711 payloads are decoded to 8 kHz and interpolated with the leg's own
-/// ``HalfBandUpsampler``; G.722 decodes straight to 16 kHz. A ``PacketLossConcealer``
-/// repeats and fades the last frame over gaps. All storage is allocated in `init`.
+/// G.711 payloads are decoded to 8 kHz straight into the working buffer of the leg's own
+/// ``HalfBandUpsampler`` and interpolated; G.722 decodes straight to 16 kHz. A
+/// ``PacketLossConcealer`` repeats and fades the last frame over gaps. All storage is
+/// allocated in `init` (or is on the stack while a frame is decoded).
 public struct MediaDecoder: Sendable {
     public let codec: AudioCodec
     private var g722 = G722Decoder()
     private var upsampler = HalfBandUpsampler()
     private var concealer = PacketLossConcealer(frameSamples: AudioCodec.widebandFrameSamples)
-    private var narrowband = [Int16](repeating: 0, count: AudioCodec.widebandFrameSamples / 2)
 
     public init(codec: AudioCodec) {
         self.codec = codec
@@ -33,15 +33,11 @@ public struct MediaDecoder: Sendable {
             }
             produced = count
         case .pcmu, .pcma:
-            let codec = self.codec
-            narrowband.withUnsafeMutableBufferPointer { narrow in
-                let decoded: Int
-                if codec == .pcmu {
-                    decoded = G711MuLaw.decode(payload, into: narrow)
-                } else {
-                    decoded = G711ALaw.decode(payload, into: narrow)
+            let table = (codec == .pcmu ? G711MuLaw.lookup : G711ALaw.lookup).decodeTable
+            produced = upsampler.process(count: payload.count, into: target) { samples, range in
+                for index in range {
+                    samples[index - range.lowerBound] = Int32(table[Int(payload[index])])
                 }
-                produced = upsampler.process(UnsafeBufferPointer(rebasing: narrow[0..<decoded]), into: target)
             }
         }
         for index in produced..<frame.count {

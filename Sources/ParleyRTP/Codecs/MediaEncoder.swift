@@ -2,16 +2,16 @@ import NIOCore
 
 /// One outgoing audio stream's encode path: a 16 kHz mixer frame to a codec payload.
 ///
-/// G.711 streams are decimated to 8 kHz with a ``HalfBandDownsampler`` first; G.722 encodes
-/// the 16 kHz frame directly. Both halves are stateful, so a stream needs its own encoder
-/// for continuity; the mixer integration keeps one encoder per distinct mix and codec and
-/// sends its bytes to every leg that hears that mix. ``copyState(from:)`` lets a leg that
-/// moves from the shared mix to its own personal mix continue without a discontinuity.
+/// G.711 streams are decimated to 8 kHz with a ``HalfBandDownsampler`` first (into a buffer
+/// on the stack), then coded by table lookup; G.722 encodes the 16 kHz frame directly. Both
+/// halves are stateful, so a stream needs its own encoder for continuity; the mixer
+/// integration keeps one encoder per distinct mix and codec and sends its bytes to every
+/// leg that hears that mix. ``copyState(from:)`` lets a leg that moves from the shared mix
+/// to its own personal mix continue without a discontinuity.
 public struct MediaEncoder: Sendable {
     public let codec: AudioCodec
     private var g722 = G722Encoder()
     private var downsampler = HalfBandDownsampler()
-    private var narrowband = [Int16](repeating: 0, count: AudioCodec.widebandFrameSamples / 2)
 
     public init(codec: AudioCodec) {
         self.codec = codec
@@ -41,13 +41,10 @@ public struct MediaEncoder: Sendable {
             }
             return 2 * count
         case .pcmu, .pcma:
-            let codec = self.codec
-            return narrowband.withUnsafeMutableBufferPointer { narrow in
+            let lookup = codec == .pcmu ? G711MuLaw.lookup : G711ALaw.lookup
+            return withUnsafeTemporaryAllocation(of: Int16.self, capacity: AudioCodec.widebandFrameSamples / 2) { narrow in
                 let count = downsampler.process(frame, into: narrow)
-                let samples = UnsafeBufferPointer(rebasing: narrow[0..<count])
-                return codec == .pcmu
-                    ? G711MuLaw.encode(samples, into: output)
-                    : G711ALaw.encode(samples, into: output)
+                return lookup.encode(UnsafeBufferPointer(rebasing: narrow[0..<count]), into: output)
             }
         }
     }

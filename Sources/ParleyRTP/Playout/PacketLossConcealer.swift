@@ -28,9 +28,11 @@ public struct PacketLossConcealer: Sendable {
     public mutating func received(_ frame: UnsafeMutableBufferPointer<Int16>) {
         let count = min(frame.count, frameSamples)
         if concealed > 0 {
-            let ramp = min(count, 32)
-            for index in 0..<ramp {
-                frame[index] = Int16((Int(frame[index]) * (index + 1)) / (ramp + 1))
+            if count >= Self.fadeInSamples {
+                // A constant length: the division by it becomes a multiplication.
+                Self.fadeIn(frame, over: Self.fadeInSamples)
+            } else {
+                Self.fadeIn(frame, over: count)
             }
         }
         lastFrame.withUnsafeMutableBufferPointer { last in
@@ -57,13 +59,86 @@ public struct PacketLossConcealer: Sendable {
         let start = ((fadeFrames - concealed + 1) << 15) / fadeFrames
         let end = ((fadeFrames - concealed) << 15) / fadeFrames
         lastFrame.withUnsafeBufferPointer { last in
-            for index in 0..<count {
-                let gain = start + (end - start) * index / count
-                frame[index] = Int16((Int(last[index]) * gain) >> 15)
-            }
+            guard let last = last.baseAddress, let output = frame.baseAddress else { return }
+            Self.fade(last, into: output, count: count, from: start, to: end)
         }
         for index in count..<frame.count {
             frame[index] = 0
+        }
+    }
+
+    /// Writes `count` samples of `last` scaled by a gain that falls from `start` to `end`
+    /// (Q15, `end <= start <= 32768`): at sample i, start - (start - end) · i / count, the
+    /// division truncating as in integer arithmetic.
+    ///
+    /// The quotient is carried as a running quotient and remainder instead of a division per
+    /// sample, eight samples at a time: lane l holds the gain and remainder of sample
+    /// index + l, and each step adds eight samples' worth. Products stay below 2³⁰.
+    private static func fade(
+        _ last: UnsafePointer<Int16>,
+        into frame: UnsafeMutablePointer<Int16>,
+        count: Int,
+        from start: Int,
+        to end: Int
+    ) {
+        guard count > 0 else { return }
+        // Per sample, the gain falls by slope / count: `stepQuotient` and a remainder that
+        // carries one more whenever it reaches `count`.
+        let (stepQuotient, stepRemainder) = (start - end).quotientAndRemainder(dividingBy: count)
+        var gain = start
+        var remainder = 0
+        var index = 0
+        // The same eight samples at a time (in Int32 lanes: any real frame size fits).
+        if count >= 8, count <= 1 << 20 {
+            var gains = SIMD8<Int32>()
+            var remainders = SIMD8<Int32>()
+            for lane in 0..<8 {
+                gains[lane] = Int32(gain)
+                remainders[lane] = Int32(remainder)
+                gain -= stepQuotient
+                remainder += stepRemainder
+                if remainder >= count {
+                    remainder -= count
+                    gain -= 1
+                }
+            }
+            // Eight samples' fall: whole steps in `gain`, and what is left in `remainder`.
+            let groupQuotient = Int32(start - gain)
+            let groupRemainder = Int32(remainder)
+            let limit = Int32(count)
+            while index + 8 <= count {
+                let samples = SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(last + index).loadUnaligned(as: SIMD8<Int16>.self))
+                let scaled = SIMD8<Int16>(truncatingIfNeeded: (samples &* gains) &>> 15)
+                UnsafeMutableRawPointer(frame + index).storeBytes(of: scaled, as: SIMD8<Int16>.self)
+                let wrapped = remainders &+ groupRemainder &- limit  // >= 0 where it carries
+                let noCarry = wrapped &>> 31  // -1 where it does not carry, 0 where it does
+                remainders = wrapped &+ (noCarry & limit)
+                gains &-= groupQuotient &+ 1 &+ noCarry
+                index += 8
+            }
+            gain = Int(gains[0])
+            remainder = Int(remainders[0])
+        }
+        while index < count {
+            frame[index] = Int16((Int(last[index]) * gain) >> 15)
+            gain -= stepQuotient
+            remainder += stepRemainder
+            if remainder >= count {
+                remainder -= count
+                gain -= 1
+            }
+            index += 1
+        }
+    }
+
+    /// Samples at the start of a frame faded in after a gap.
+    private static let fadeInSamples = 32
+
+    /// Scales the first `ramp` samples by (i + 1) / (ramp + 1) (division truncating).
+    @inline(__always)
+    private static func fadeIn(_ frame: UnsafeMutableBufferPointer<Int16>, over ramp: Int) {
+        for index in 0..<ramp {
+            frame[index] = Int16((Int(frame[index]) * (index + 1)) / (ramp + 1))
         }
     }
 
