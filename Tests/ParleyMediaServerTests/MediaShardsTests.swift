@@ -78,4 +78,43 @@ struct MediaShardsTests {
         await shards.stop()
         try await group.shutdownGracefully()
     }
+
+    @Test("a caller who hangs up or whose meeting ends while being bridged leaves nothing behind, whatever the interleaving")
+    func bridgeRaces() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let shards = try await MediaShards.start(count: 2, address: "127.0.0.1", port: 0, group: group, prompts: .empty)
+        let meeting = "654321"
+        let home = shards.shard(ofMeeting: meeting)
+        let phone = try MediaTestPhone(tone: nil, destinationPort: shards.engines[home].localPort)
+        defer { phone.close() }
+        _ = try await shards.prepareLeg(id: "a", placement: meeting)
+        try await shards.engines[home].addPhone(phone, id: "a")
+        await shards.createRoom(id: "mtg_y", placement: meeting)
+        await shards.addLeg("a", toRoom: "mtg_y")
+        for round in 0..<20 {
+            let id = "b\(round)"
+            _ = try await shards.prepareLeg(id: id, placement: nil)
+            let callerShard = shards.engines.firstIndex { $0.localPort != shards.engines[home].localPort } ?? 0
+            try await shards.engines[callerShard].addPhone(phone, id: id, remote: try SocketAddress(ipAddress: "127.0.0.1", port: 40_000 + round))
+            async let joined: Void = shards.addLeg(id, toRoom: "mtg_y")
+            async let closed = shards.closeLeg(id: id)
+            _ = await (joined, closed)
+        }
+        #expect(await shards.roster(room: "mtg_y").map(\.legID) == ["a"])
+        #expect(await shards.engines[home].statistics().legs == 1)
+        #expect(await shards.engines[1 - home].statistics().legs == 0)
+        #expect(await shards.engines[1 - home].statistics().rooms == 0)
+        // The meeting closing under a bridge being built.
+        _ = try await shards.prepareLeg(id: "c", placement: nil)
+        try await shards.engines[1 - home].addPhone(phone, id: "c", remote: try SocketAddress(ipAddress: "127.0.0.1", port: 41_000))
+        async let joined: Void = shards.addLeg("c", toRoom: "mtg_y")
+        async let ended: Void = shards.closeRoom(id: "mtg_y")
+        _ = await (joined, ended)
+        #expect(await shards.engines[home].statistics().legs == 1, "only a, now in the lobby")
+        #expect(await shards.engines[home].statistics().rooms == 0)
+        #expect(await shards.engines[1 - home].statistics().legs == 1, "c, back in its lobby")
+        #expect(await shards.engines[1 - home].statistics().rooms == 0)
+        await shards.stop()
+        try await group.shutdownGracefully()
+    }
 }

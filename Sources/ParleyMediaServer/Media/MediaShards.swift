@@ -146,12 +146,22 @@ public final class MediaShards: Sendable {
 
     static func relayName(_ legID: String) -> String { "relay:" + legID }
 
-    /// Joins a leg to a room on another shard (see the type's documentation).
+    /// Joins a leg to a room on another shard (see the type's documentation). The bridge is
+    /// registered before it is built, so a second join does nothing, and a hang-up or a closed
+    /// meeting while it is being built takes it down once it is complete.
     private func bridge(_ legID: String, callerShard: Int, toRoom room: String, roomShard: Int) async {
+        let bridge = Bridge(callerShard: callerShard, roomShard: roomShard, room: room)
+        let registered = state.withLockedValue { state in
+            guard state.bridges[legID] == nil else { return false }
+            state.bridges[legID] = bridge
+            return true
+        }
+        guard registered else { return }
         let caller = engines[callerShard]
         let meeting = engines[roomShard]
         let relay = Self.relayName(legID)
         let standInInlet = NIOLockedValueBox<BrowserAudioInlet?>(nil)
+        var built = false
         do {
             // What the relay room gives the relay leg (the caller's voice) goes to the stand-in …
             let relayInlet = try await caller.createBrowserLeg(
@@ -165,19 +175,25 @@ public final class MediaShards: Sendable {
                 events: MediaLegEvents())
             standInInlet.withLockedValue { $0 = inlet }
             try await caller.createRoom(id: relay, maximumTalkers: 2)
+            let muted = state.withLockedValue { $0.muted.contains(legID) }
+            await caller.addLeg(legID, toRoom: relay)
+            await caller.addLeg(relay, toRoom: relay)
+            if muted { await meeting.setMuted(legID: legID, true) }
+            await meeting.addLeg(legID, toRoom: room)
+            built = true
         } catch {
             logger.error("media bridge between shards failed", metadata: ["sip_call_id": "\(legID)", "error": "\(error)"])
-            await dismantle(legID, Bridge(callerShard: callerShard, roomShard: roomShard, room: room))
+        }
+        // Still wanted: the leg, the meeting and this bridge are all still there.
+        let wanted = state.withLockedValue { state in
+            let current = built && state.legShard[legID] != nil && state.roomShard[room] != nil && state.bridges[legID] != nil
+            if !current, state.bridges[legID]?.room == room { state.bridges[legID] = nil }
+            return current
+        }
+        guard wanted else {
+            await dismantle(legID, bridge)
             return
         }
-        let muted = state.withLockedValue { state in
-            state.bridges[legID] = Bridge(callerShard: callerShard, roomShard: roomShard, room: room)
-            return state.muted.contains(legID)
-        }
-        await caller.addLeg(legID, toRoom: relay)
-        await caller.addLeg(relay, toRoom: relay)
-        if muted { await meeting.setMuted(legID: legID, true) }
-        await meeting.addLeg(legID, toRoom: room)
         logger.debug(
             "caller bridged to a meeting on another media shard",
             metadata: ["sip_call_id": "\(legID)", "caller_shard": "\(callerShard)", "meeting_shard": "\(roomShard)"])
@@ -236,18 +252,22 @@ extension MediaShards: MediaControl {
     }
 
     public func closeLeg(id: String) async -> LegSnapshot? {
-        let bridge = state.withLockedValue { $0.bridges.removeValue(forKey: id) }
+        let (shard, bridge) = state.withLockedValue { state in (Self.forget(leg: id, in: &state), state.bridges.removeValue(forKey: id)) }
         if let bridge { await dismantle(id, bridge) }
-        let snapshot = await engine(ofLeg: id)?.closeLeg(id: id)
-        forget(leg: id)
-        return snapshot
+        guard let shard else { return nil }
+        return await engines[shard].closeLeg(id: id)
     }
 
     private func forget(leg id: String) {
-        state.withLockedValue { state in
-            if let shard = state.legShard.removeValue(forKey: id) { state.legCount[shard] -= 1 }
-            state.muted.remove(id)
-        }
+        state.withLockedValue { state in _ = Self.forget(leg: id, in: &state) }
+    }
+
+    /// Removes a leg's placement; returns its shard.
+    private static func forget(leg id: String, in state: inout State) -> Int? {
+        state.muted.remove(id)
+        guard let shard = state.legShard.removeValue(forKey: id) else { return nil }
+        state.legCount[shard] -= 1
+        return shard
     }
 
     /// The meeting's members; a bridged caller's figures are those of its own leg (its
