@@ -36,6 +36,8 @@ struct LoadCommand: AsyncParsableCommand {
     var janus: String?
     @Flag(name: .long, help: "Join as browser participants (join form and WebSocket, docs/web-protocol.md) instead of SIP calls.")
     var web = false
+    @Option(name: .long, help: "With --web: event-loop threads for the sockets (default: one up to 500 participants, two above).")
+    var webThreads: Int?
 
     func run() async throws {
         try await reporting {
@@ -45,6 +47,7 @@ struct LoadCommand: AsyncParsableCommand {
             guard legs > 0, meetingSize > 0, duration > 0, duration <= 3_600 else {
                 throw ValidationError("--legs and --meeting-size must be positive and --duration from 1 to 3600 s.")
             }
+            if let webThreads, !(1...16).contains(webThreads) { throw ValidationError("--web-threads must be from 1 to 16.") }
             let parts = sip.split(separator: ":")
             guard parts.count == 2, let port = Int(parts[1]) else { throw ValidationError("--sip must be HOST:PORT, such as 127.0.0.1:5060.") }
             let meetingIDs: [String]
@@ -91,12 +94,13 @@ struct LoadCommand: AsyncParsableCommand {
     func runWeb(_ meetingIDs: [String], serverPID: Int32?) async throws {
         let plan = WebLoadRunner.Plan(
             baseURL: client.client.baseURL, meetings: meetingIDs, participants: legs, talkersPerMeeting: talkers, duration: .seconds(duration),
-            setupTimeout: .seconds(setupTimeout), speech: try Self.speech(), serverPID: serverPID)
+            setupTimeout: .seconds(setupTimeout), speech: try Self.speech(), serverPID: serverPID, threads: webThreads)
         let json = client.json
         let runner = WebLoadRunner(plan: plan) { progress in
             guard !json else { return }
             var line = "\(Int(progress.seconds))s \(progress.phase): \(progress.legsUp)/\(progress.legsPlanned) up, \(Int(progress.packetsPerSecond)) frames/s in"
             if let rss = progress.serverRSSMegabytes { line += ", server \(Int(rss)) MB" }
+            line += ", load tool \(String(format: "%.2f", progress.toolCores)) cores"
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
         let report = await runner.run()
