@@ -29,7 +29,7 @@ struct BrowserAudioChannelTests {
 
     @Test("Before the participant joins, every frame passes on to the session")
     func passesThroughBeforeJoining() throws {
-        let channel = EmbeddedChannel(handler: BrowserAudioChannelHandler())
+        let channel = EmbeddedChannel(handler: BrowserAudioChannelHandler(writer: BrowserAudioFrameWriter()))
         try channel.writeInbound(Self.masked(Self.frame(sequence: 1)))
         try channel.writeInbound(Self.masked(ByteBuffer(string: #"{"type":"ping"}"#), opcode: .text))
         let binary = try #require(try channel.readInbound(as: WebSocketFrame.self))
@@ -41,27 +41,54 @@ struct BrowserAudioChannelTests {
 
     @Test("Audio goes out as whole binary frames, is dropped while the channel is unwritable, and stops after a close frame")
     func writesAudio() throws {
-        let handler = BrowserAudioChannelHandler()
-        let channel = EmbeddedChannel(handler: handler)
-        handler.writeAudio(Self.frame(sequence: 7))
+        let writer = BrowserAudioFrameWriter()
+        let handler = BrowserAudioChannelHandler(writer: writer)
+        // The pipeline of an upgraded socket: writer, frame encoder, this handler.
+        let channel = EmbeddedChannel(handlers: [writer, WebSocketFrameEncoder(), handler])
+        func framed(_ sequence: UInt16) -> ByteBuffer {
+            var buffer = ByteBuffer(bytes: BrowserAudioChannelHandler.framePrefix)
+            buffer.writeImmutableBuffer(Self.frame(sequence: sequence))
+            return buffer
+        }
+        handler.writeAudio(framed(7))
         handler.flushAudio()
-        let sent = try #require(try channel.readOutbound(as: WebSocketFrame.self))
-        #expect(sent.opcode == .binary && sent.fin && sent.maskKey == nil)
-        #expect(sent.data == Self.frame(sequence: 7))
+        let sent = try #require(try channel.readOutbound(as: ByteBuffer.self))
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil, "one buffer per frame")
+        // What a browser's decoder makes of it: one binary frame, unmasked, the whole audio frame.
+        let browser = EmbeddedChannel(handler: ByteToMessageHandler(WebSocketFrameDecoder()))
+        try browser.writeInbound(sent)
+        let decoded = try #require(try browser.readInbound(as: WebSocketFrame.self))
+        _ = try browser.finish()
+        #expect(decoded.opcode == .binary && decoded.fin && decoded.maskKey == nil)
+        #expect(decoded.data == Self.frame(sequence: 7))
 
         channel.isWritable = false
-        handler.writeAudio(Self.frame(sequence: 8))
+        handler.writeAudio(framed(8))
         handler.flushAudio()
-        #expect(try channel.readOutbound(as: WebSocketFrame.self) == nil)
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
         #expect(handler.droppedFrames == 1)
 
         channel.isWritable = true
         try channel.writeOutbound(WebSocketFrame(fin: true, opcode: .connectionClose, data: ByteBuffer(bytes: [0x03, 0xE8])))
-        #expect(try channel.readOutbound(as: WebSocketFrame.self)?.opcode == .connectionClose)
-        handler.writeAudio(Self.frame(sequence: 9))
+        let close = try #require(try channel.readOutbound(as: ByteBuffer.self))
+        #expect(close.getInteger(at: close.readerIndex, as: UInt8.self) == 0x88)
+        while try channel.readOutbound(as: ByteBuffer.self) != nil {}
+        handler.writeAudio(framed(9))
         handler.flushAudio()
-        #expect(try channel.readOutbound(as: WebSocketFrame.self) == nil)
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil, "nothing after the close frame")
         _ = try channel.finish()
+    }
+
+    @Test("Client frames are unmasked eight bytes at a time like NIO does it byte by byte, at every length")
+    func unmasking() throws {
+        let key = WebSocketMaskingKey([0x12, 0x34, 0x56, 0x78])!
+        for length in [0, 1, 7, 8, 9, 15, 16, 17, 648] {
+            var payload = ByteBuffer(bytes: (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) })
+            let plain = payload
+            payload.webSocketMask(key)
+            let frame = WebSocketFrame(fin: true, opcode: .binary, maskKey: key, data: payload)
+            #expect(BrowserAudioChannelHandler.unmasked(frame, allocator: ByteBufferAllocator()) == plain, "length \(length)")
+        }
     }
 
     @Test("The engine hands each tick's frames to the socket's loop and takes frames from any thread")

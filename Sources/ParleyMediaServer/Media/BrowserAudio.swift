@@ -12,13 +12,20 @@ import ParleyRTP
 public struct BrowserAudioOutlet: Sendable {
     /// The loop ``write`` and ``flush`` are called on (the WebSocket channel's).
     public let eventLoop: any EventLoop
-    /// One whole frame (``BrowserAudioFrameHeader`` and 640 bytes of L16).
+    /// One whole frame (``framePrefix``, ``BrowserAudioFrameHeader`` and 640 bytes of L16).
     public let write: @Sendable (ByteBuffer) -> Void
     /// Sends what ``write`` took in this tick.
     public let flush: @Sendable () -> Void
+    /// Bytes the media loop writes in front of every frame, so that the transport's own
+    /// framing (a WebSocket binary frame header) goes out in the same buffer; empty for none.
+    public let framePrefix: [UInt8]
 
-    public init(eventLoop: any EventLoop, write: @escaping @Sendable (ByteBuffer) -> Void, flush: @escaping @Sendable () -> Void) {
+    public init(
+        eventLoop: any EventLoop, framePrefix: [UInt8] = [], write: @escaping @Sendable (ByteBuffer) -> Void,
+        flush: @escaping @Sendable () -> Void
+    ) {
         self.eventLoop = eventLoop
+        self.framePrefix = framePrefix
         self.write = write
         self.flush = flush
     }

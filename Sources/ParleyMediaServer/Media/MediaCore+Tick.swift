@@ -228,7 +228,8 @@ extension MediaCore {
             payloadLength: leg.parameters.codec.payloadBytes
         )
         leg.needsMarker = false
-        if leg.outlet != nil {
+        if let outlet = leg.outlet {
+            if !outlet.framePrefix.isEmpty { outBuffer.writeBytes(outlet.framePrefix) }
             BrowserAudioFrameHeader(talkspurtStart: header.marker, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp)
                 .write(to: &outBuffer)
         } else {
