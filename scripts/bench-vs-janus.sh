@@ -3,14 +3,16 @@
 # `parley load` against each, one after the other, on this machine, then one table.
 #   scripts/bench-vs-janus.sh [LEGS ...]          default: 100 250 500
 # Environment: DURATION (20 s measured), MEETING_SIZE (10), TALKERS (3), CODEC (PCMU or PCMA),
-# RATE (100 calls/s). Needs Debian's janus (apt-get install janus) and python3 for the table.
+# RATE (100 calls/s), SERVERS ("parley janus": which to run). Needs Debian's janus
+# (apt-get install janus) and python3 for the table.
 # Everything runs on loopback; each server is started here and stopped by its PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 legs_list=("$@"); [ ${#legs_list[@]} -gt 0 ] || legs_list=(100 250 500)
 duration=${DURATION:-20}; size=${MEETING_SIZE:-10}; talkers=${TALKERS:-3}; codec=${CODEC:-PCMU}; rate=${RATE:-100}
-command -v janus >/dev/null || { echo "bench-vs-janus: janus is not installed: apt-get install -y janus" >&2; exit 1; }
+servers=${SERVERS:-parley janus}
+[[ " $servers " != *" janus "* ]] || command -v janus >/dev/null || { echo "bench-vs-janus: janus is not installed: apt-get install -y janus" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "bench-vs-janus: needs python3 for the table: apt-get install -y python3" >&2; exit 1; }
 swift build -c release --product parley --scratch-path .build-release >&2
 parley=$root/.build-release/release/parley
@@ -48,8 +50,8 @@ run_janus() { # legs
 }
 
 for legs in "${legs_list[@]}"; do
-    echo "bench-vs-janus: $legs legs on Parley" >&2; run_parley "$legs"
-    echo "bench-vs-janus: $legs legs on Janus" >&2; run_janus "$legs"
+    if [[ " $servers " == *" parley "* ]]; then echo "bench-vs-janus: $legs legs on Parley" >&2; run_parley "$legs"; fi
+    if [[ " $servers " == *" janus "* ]]; then echo "bench-vs-janus: $legs legs on Janus" >&2; run_janus "$legs"; fi
 done
 
 python3 - "$work" "${legs_list[@]}" <<'PY'
@@ -60,6 +62,8 @@ print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for n in legs:
     for name in ("parley", "janus"):
         path = os.path.join(work, f"{name}-{n}.json")
+        if not os.path.exists(path):
+            continue  # not run (SERVERS)
         try:
             r = json.load(open(path))
         except Exception:
