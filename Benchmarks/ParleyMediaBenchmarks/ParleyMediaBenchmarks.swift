@@ -58,6 +58,26 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // G.722's encode cost used to depend on the signal (its low-band quantizer searched
+    // the decision levels one by one); loud white noise next to the speech-like frame shows
+    // whether it still does.
+    Benchmark("G722 encode (white-noise frame to payload)") { benchmark in
+        var state: UInt32 = 0x6722
+        let noise = (0..<AudioCodec.widebandFrameSamples).map { _ -> Int16 in
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return Int16(truncatingIfNeeded: state >> 16)
+        }
+        var encoder = MediaEncoder(codec: .g722)
+        var output = [UInt8](repeating: 0, count: 400)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            let written = noise.withUnsafeBufferPointer { pcm in
+                output.withUnsafeMutableBufferPointer { encoder.encode(pcm, into: $0) }
+            }
+            blackHole(written)
+        }
+    }
+
     // A lost packet: one good frame, then the three fading concealment frames that cover a
     // 60 ms gap. Subtract the decode row and divide by three for one concealed frame.
     Benchmark("PCMU decode + 3 concealed frames (60 ms gap)") { benchmark in
