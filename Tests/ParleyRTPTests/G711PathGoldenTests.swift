@@ -15,46 +15,6 @@ import Testing
 /// (a frame, 3 lost, a frame, 10 lost, silence, ...), short payloads and odd frame sizes.
 @Suite("G.711 path bit-exactness (golden hashes)")
 struct G711PathGoldenTests {
-    /// FNV-1a, 64-bit, over the little-endian bytes of what it is given.
-    struct FNV1a {
-        private(set) var value: UInt64 = 0xCBF2_9CE4_8422_2325
-
-        mutating func add(_ byte: UInt8) {
-            value ^= UInt64(byte)
-            value &*= 0x0000_0100_0000_01B3
-        }
-
-        mutating func add(_ sample: Int16) {
-            let bits = UInt16(bitPattern: sample)
-            add(UInt8(truncatingIfNeeded: bits))
-            add(UInt8(truncatingIfNeeded: bits >> 8))
-        }
-
-        mutating func add<S: Sequence>(_ samples: S) where S.Element == Int16 {
-            for sample in samples { add(sample) }
-        }
-
-        mutating func add<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
-            for byte in bytes { add(byte) }
-        }
-
-        mutating func add(count: Int) {
-            add(Int16(truncatingIfNeeded: count))
-        }
-
-        static func of(_ bytes: [UInt8]) -> UInt64 {
-            var hash = FNV1a()
-            hash.add(bytes)
-            return hash.value
-        }
-
-        static func of(_ samples: [Int16]) -> UInt64 {
-            var hash = FNV1a()
-            hash.add(samples)
-            return hash.value
-        }
-    }
-
     /// 16-bit samples from the top bits of a seeded generator (not `random(in:)`, whose
     /// algorithm may change between toolchains).
     static func noise(count: Int, seed: UInt64, shift: UInt64 = 48) -> [Int16] {

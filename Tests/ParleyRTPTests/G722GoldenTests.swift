@@ -11,34 +11,6 @@ import Testing
 /// the decoder, including every code value.
 @Suite("G.722 bit-exactness (golden hashes)")
 struct G722GoldenTests {
-    /// FNV-1a, 64-bit.
-    struct FNV1a {
-        private(set) var value: UInt64 = 0xCBF2_9CE4_8422_2325
-
-        mutating func add(_ byte: UInt8) {
-            value ^= UInt64(byte)
-            value &*= 0x0000_0100_0000_01B3
-        }
-
-        mutating func add(_ sample: Int16) {
-            let bits = UInt16(bitPattern: sample)
-            add(UInt8(truncatingIfNeeded: bits))
-            add(UInt8(truncatingIfNeeded: bits >> 8))
-        }
-
-        static func of(_ bytes: [UInt8]) -> UInt64 {
-            var hash = FNV1a()
-            for byte in bytes { hash.add(byte) }
-            return hash.value
-        }
-
-        static func of(_ samples: [Int16]) -> UInt64 {
-            var hash = FNV1a()
-            for sample in samples { hash.add(sample) }
-            return hash.value
-        }
-    }
-
     static let sampleRate = 16000.0
 
     /// A linear sweep from 50 Hz to 7950 Hz over two seconds at a high level.
