@@ -156,7 +156,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ParleyLoadTests", dependencies: ["ParleyLoad", "ParleyRTP"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ParleyLoadTests",
+            dependencies: [
+                "ParleyLoad", "ParleyRTP", nioCore, .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "ParleyWebTests",
             dependencies: [
