@@ -79,6 +79,7 @@ extension MediaCore {
                 }
             }
         }
+        metrics.mixDuration.recordNanoseconds(Int64(clamping: clockNow() &- now))
         flushSends()
         // Events last, after the tick's packets are out.
         for leg in finishedPlayback {

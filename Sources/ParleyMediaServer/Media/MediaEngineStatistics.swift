@@ -30,7 +30,10 @@ public struct MediaEngineStatistics: Sendable, Hashable {
 /// media path touches no metrics handler per packet.
 struct MediaMetrics: Sendable {
     /// Wall time of one mixer tick (all rooms and legs of the engine).
+    /// A whole tick: decode, mix, encode, and handing the packets to the kernel.
     let tickDuration = Timer(label: "parley_mixer_tick_seconds", preferredDisplayUnit: .seconds)
+    /// The mixing part of a tick (jitter buffers, decode, mix, encode), before any packet is sent.
+    let mixDuration = Timer(label: "parley_mixer_mix_seconds", preferredDisplayUnit: .seconds)
     let lateTicks = Counter(label: "parley_mixer_late_ticks_total")
     let skippedTicks = Counter(label: "parley_mixer_skipped_ticks_total")
     let packetsIn = Counter(label: "parley_media_packets_total", dimensions: [("direction", "in")])
