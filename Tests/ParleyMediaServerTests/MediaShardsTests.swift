@@ -117,4 +117,28 @@ struct MediaShardsTests {
         await shards.stop()
         try await group.shutdownGracefully()
     }
+
+    @Test("with per-call ports, each shard hands out pairs from its own part of the range")
+    func perCallPortsPerShard() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        // Eight pairs somewhere in the upper ephemeral range; another program holding one is skipped by the pool.
+        let first = 2 * Int.random(in: 20_000...29_000)
+        var configuration = MediaEngine.Configuration()
+        configuration.perCallPorts = first...(first + 15)
+        let shards = try await MediaShards.start(
+            count: 2, address: "127.0.0.1", port: 0, group: group, configuration: configuration, prompts: .empty)
+        let meeting = "777777"
+        let home = shards.shard(ofMeeting: meeting)
+        let homeRange = home == 0 ? first...(first + 7) : (first + 8)...(first + 15)
+        let otherRange = home == 0 ? (first + 8)...(first + 15) : first...(first + 7)
+        let direct = try await shards.prepareLeg(id: "a", placement: meeting)
+        let viaMenu = try await shards.prepareLeg(id: "b", placement: nil)
+        #expect(homeRange.contains(direct) && direct % 2 == 0)
+        #expect(otherRange.contains(viaMenu) && viaMenu % 2 == 0)
+        _ = await shards.closeLeg(id: "a")
+        _ = await shards.closeLeg(id: "b")
+        #expect(await shards.statistics().legs == 0)
+        await shards.stop()
+        try await group.shutdownGracefully()
+    }
 }
