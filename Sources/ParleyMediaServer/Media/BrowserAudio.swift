@@ -63,8 +63,8 @@ public struct BrowserAudioInlet: Sendable {
     public func receive(_ frame: ByteBuffer) {
         if eventLoop.inEventLoop {
             core.value.receiveBrowserFrame(frame, leg: leg.value)
-        } else if MultiThreadedEventLoopGroup.currentEventLoop != nil {
-            BrowserFrameInbox.current.add(self, frame)
+        } else if let socketLoop = MultiThreadedEventLoopGroup.currentEventLoop {
+            BrowserFrameInbox.current.add(self, frame, handOverOn: socketLoop)
         } else {
             let core = self.core
             let leg = self.leg
@@ -91,9 +91,9 @@ final class BrowserFrameInbox {
 
     /// Queues a frame; the first of an iteration schedules the hand-over, which runs after the
     /// loop has read every ready socket.
-    func add(_ inlet: BrowserAudioInlet, _ frame: ByteBuffer) {
+    func add(_ inlet: BrowserAudioInlet, _ frame: ByteBuffer, handOverOn loop: any EventLoop) {
         frames.append((inlet, frame))
-        guard frames.count == 1, let loop = MultiThreadedEventLoopGroup.currentEventLoop else { return }
+        guard frames.count == 1 else { return }
         loop.execute { BrowserFrameInbox.current.handOver() }
     }
 

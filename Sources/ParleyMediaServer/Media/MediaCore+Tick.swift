@@ -229,8 +229,8 @@ extension MediaCore {
             payloadLength: leg.parameters.codec.payloadBytes
         )
         leg.needsMarker = false
-        if let outlet = leg.outlet {
-            if !outlet.framePrefix.isEmpty { outBuffer.writeBytes(outlet.framePrefix) }
+        if let prefix = leg.outlet?.framePrefix {
+            outBuffer.writeBytes(prefix)
             BrowserAudioFrameHeader(talkspurtStart: header.marker, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp)
                 .write(to: &outBuffer)
         } else {

@@ -38,7 +38,6 @@ final class BrowserAudioChannelHandler: ChannelDuplexHandler {
     /// Where binary frames go once the participant has joined.
     var inlet: BrowserAudioInlet?
     private let writer: BrowserAudioFrameWriter
-    private var context: ChannelHandlerContext?
     private var closing = false
     private var pendingFlush = false
     /// Audio frames dropped because the browser did not keep up.
@@ -46,14 +45,6 @@ final class BrowserAudioChannelHandler: ChannelDuplexHandler {
 
     init(writer: BrowserAudioFrameWriter) {
         self.writer = writer
-    }
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        self.context = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
